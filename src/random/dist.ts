@@ -58,9 +58,13 @@ export function normal(options: { mean: Duration; stddev: Duration }): Distribut
  * described: `dist.lognormal({ median: '800ms', p99: '6s' })`.
  */
 export function lognormal(options: { median: Duration; p99: Duration }): Distribution {
-  const median = positive('dist.lognormal({ median })', duration(options?.median, 'dist.lognormal({ median })'));
+  const median = positive(
+    'dist.lognormal({ median })',
+    duration(options?.median, 'dist.lognormal({ median })'),
+  );
   const p99 = duration(options?.p99, 'dist.lognormal({ p99 })');
-  if (!(p99 > median)) throw new ConfigError('dist.lognormal({ p99 })', options.p99, `a duration > median (${median}ms)`);
+  if (!(p99 > median))
+    throw new ConfigError('dist.lognormal({ p99 })', options.p99, `a duration > median (${median}ms)`);
   const mu = Math.log(median);
   const sigma = (Math.log(p99) - mu) / Z99;
   return make(`lognormal(median=${median}, p99=${p99})`, (r) => Math.exp(mu + sigma * standardNormal(r)));

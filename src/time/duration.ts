@@ -20,7 +20,11 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
 export function duration(value: Duration, option = 'duration'): number {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) {
-      throw new ConfigError(option, value, 'a finite number of milliseconds >= 0 or a string like "250ms", "30s", "2m", "1h30m"');
+      throw new ConfigError(
+        option,
+        value,
+        'a finite number of milliseconds >= 0 or a string like "250ms", "30s", "2m", "1h30m"',
+      );
     }
     return value;
   }

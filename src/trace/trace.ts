@@ -84,7 +84,13 @@ export class Trace implements TraceSink {
         throw new SyntaxError(`trace JSONL line ${i + 1}: ${(error as Error).message}`);
       }
       const e = parsed as TraceEvent;
-      if (typeof e !== 'object' || e === null || typeof e.seq !== 'number' || typeof e.t !== 'number' || typeof e.kind !== 'string') {
+      if (
+        typeof e !== 'object' ||
+        e === null ||
+        typeof e.seq !== 'number' ||
+        typeof e.t !== 'number' ||
+        typeof e.kind !== 'string'
+      ) {
         throw new SyntaxError(`trace JSONL line ${i + 1}: expected an event { seq, t, kind, actor?, data? }`);
       }
       events.push(e);

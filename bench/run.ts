@@ -1,0 +1,8 @@
+/* Runs every benchmark in bench/ in one process and prints their ratios. */
+import { main as kernel } from './kernel-throughput.js';
+
+const benches: [string, () => Promise<void>][] = [['kernel-throughput', kernel]];
+for (const [name, run] of benches) {
+  console.log(`\n=== ${name}`);
+  await run();
+}

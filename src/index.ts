@@ -1,0 +1,24 @@
+/**
+ * faultline: deterministic virtual-clock simulation and resilience testing for
+ * multi-agent TypeScript systems.
+ */
+export { ConfigError } from './errors/config-error.js';
+export { FaultlineError } from './errors/faultline-error.js';
+export { NonDeterminismError } from './errors/non-determinism-error.js';
+export { type PendingTask, SimulationDeadlockError } from './errors/simulation-deadlock-error.js';
+export { SimulationError, SimulationLimitError } from './errors/simulation-error.js';
+export { dist } from './random/dist.js';
+export type { Distribution } from './random/distribution.js';
+export { mathRandom } from './random/math-random.js';
+export { createRandom, type Random, type Seed } from './random/random.js';
+export type { Sim, TaskRecord } from './simulators/sim.js';
+export { simulate } from './simulators/simulate.js';
+export type { SimulateOptions } from './simulators/simulate-options.js';
+export type { PendingTimer, SimulationResult, SimulationStats } from './simulators/simulation-result.js';
+export type { Clock, TimerHandle } from './time/clock.js';
+export { type Duration, duration, formatDuration } from './time/duration.js';
+export { realClock } from './time/real-clock.js';
+export { canonicalLine } from './trace/canonical.js';
+export { nullSink, type TraceEvent, type TraceSink } from './trace/event.js';
+export type { TimelineOptions } from './trace/timeline.js';
+export { Trace } from './trace/trace.js';

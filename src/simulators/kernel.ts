@@ -1,0 +1,141 @@
+import type { GlobalPatch } from './global-patch.js';
+import { Quiescence } from './quiescence.js';
+import { realPerformanceNow, realSetImmediate } from './real-globals.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/*
+ * The stepping loop. Each step runs as its own *real* immediate, so Node drains
+ * every microtask and nextTick before the next one. A step first checks that
+ * the system is quiet (nothing real in flight beyond the baseline); only then
+ * does it take the next timer in (time, seq) order, move virtual time to it and
+ * run it. Steps are queued in batches of real immediates, so timers fire many
+ * to one event-loop turn while each still sees a fully drained world.
+ */
+
+export type KernelOutcome =
+  | { kind: 'settled' }
+  | { kind: 'until' }
+  | { kind: 'deadlock'; inFlight: string[] }
+  | { kind: 'limit'; limit: 'maxSteps' | 'maxTime' | 'wallTimeout'; detail: string }
+  | { kind: 'uncaught'; error: unknown };
+
+export interface KernelLimits {
+  until: number | undefined;
+  maxSteps: number;
+  maxTime: number;
+  wallTimeoutMs: number;
+}
+
+const BATCH = 64;
+
+export class Kernel {
+  steps = 0;
+  private ticks = 0;
+  private own = 0;
+  private done = false;
+  private resolve!: (outcome: KernelOutcome) => void;
+  private readonly quiescence = new Quiescence();
+  private startedAt = 0;
+  private readonly tick = () => this.onTick();
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly patch: GlobalPatch,
+    private readonly limits: KernelLimits,
+    private readonly isSettled: () => boolean,
+  ) {}
+
+  run(): Promise<KernelOutcome> {
+    this.startedAt = realPerformanceNow();
+    return new Promise<KernelOutcome>((resolve) => {
+      this.resolve = resolve;
+      this.schedule(1);
+    });
+  }
+
+  private schedule(n: number): void {
+    for (let i = 0; i < n; i++) {
+      this.own++;
+      realSetImmediate(this.tick);
+    }
+  }
+
+  private finish(outcome: KernelOutcome): void {
+    this.done = true;
+    this.resolve(outcome);
+  }
+
+  private onTick(): void {
+    this.own--;
+    if (this.done) return;
+    let fired = false;
+    try {
+      fired = this.step();
+    } catch (error) {
+      this.finish({ kind: 'uncaught', error });
+      return;
+    }
+    if (!this.done && this.own === 0) this.schedule(fired ? Math.min(BATCH, this.clock.heap.size + 1) : 1);
+  }
+
+  /** One step; returns true when a timer fired. */
+  private step(): boolean {
+    if ((++this.ticks & 1023) === 0 && this.checkWall()) return false;
+    if (!this.quiescence.isQuiet(this.own)) return false;
+    const clock = this.clock;
+    const { until } = this.limits;
+    const settled = this.isSettled();
+    if (settled && until === undefined) {
+      this.finish({ kind: 'settled' });
+      return false;
+    }
+    const next = clock.heap.peek();
+    if (until !== undefined) {
+      if (next === undefined || next.at > until) {
+        if (next === undefined && !settled) return this.deadlock();
+        clock.time = Math.max(clock.time, until);
+        this.patch.setTime(clock.time);
+        this.finish({ kind: 'until' });
+        return false;
+      }
+    } else if (next === undefined || clock.refCount === 0) {
+      return this.deadlock();
+    }
+    if (next!.at > this.limits.maxTime) {
+      this.finish({
+        kind: 'limit',
+        limit: 'maxTime',
+        detail: `the next timer is due at ${next!.at} ms, past maxTime ${this.limits.maxTime} ms`,
+      });
+      return false;
+    }
+    if (++this.steps > this.limits.maxSteps) {
+      this.finish({
+        kind: 'limit',
+        limit: 'maxSteps',
+        detail: `more than ${this.limits.maxSteps} timer steps`,
+      });
+      return false;
+    }
+    const timer = clock.takeNext()!;
+    this.patch.setTime(clock.time);
+    VirtualClock.run(timer);
+    return true;
+  }
+
+  private deadlock(): false {
+    this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.own) });
+    return false;
+  }
+
+  private checkWall(): boolean {
+    const elapsed = realPerformanceNow() - this.startedAt;
+    if (elapsed <= this.limits.wallTimeoutMs) return false;
+    this.finish({
+      kind: 'limit',
+      limit: 'wallTimeout',
+      detail: `still running after ${Math.round(elapsed)} ms of real time (wallTimeout ${this.limits.wallTimeoutMs} ms)`,
+    });
+    return true;
+  }
+}
