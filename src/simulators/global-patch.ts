@@ -62,7 +62,9 @@ export function installGlobals(clock: VirtualClock, random: Random, epochMs: num
         },
         undefined,
       );
-      timer.unref();
+      // Node unrefs this timer, but in a simulation it stands in for the timeout of
+      // real I/O that would keep the process alive, so it stays ref'd: a request
+      // that hangs then times out instead of reading as a deadlock.
       return controller.signal;
     };
     dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });

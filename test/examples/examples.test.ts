@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const tsx = ['--import', 'tsx'];
+
+/** The README's code blocks marked `<!-- example: path -->` must be the example files verbatim. */
+function readmeExamples(): { path: string; code: string }[] {
+  const readme = readFileSync('README.md', 'utf8');
+  const out: { path: string; code: string }[] = [];
+  const re = /<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g;
+  for (let m = re.exec(readme); m; m = re.exec(readme)) out.push({ path: m[1]!, code: m[2]! });
+  return out;
+}
+
+describe('examples', () => {
+  it('the README shows the example files verbatim', () => {
+    const examples = readmeExamples();
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { path, code } of examples) expect(code).toBe(readFileSync(path, 'utf8'));
+  });
+
+  it('the quickstart runs and is reproducible from its seed', async () => {
+    const a = await run(process.execPath, [...tsx, 'examples/quickstart.ts']);
+    const b = await run(process.execPath, [...tsx, 'examples/quickstart.ts']);
+    expect(a.stdout).toMatch(/^seed 42, \d+ events, virtual time \d+(\.\d+)? ms/);
+    expect(a.stdout).toContain('agent.answer');
+    expect(a.stdout).toBe(b.stdout);
+  }, 60_000);
+
+  it('the demo prints seed, timeline and summary, and replays from FAULTLINE_SEED', async () => {
+    const env = { ...process.env, FAULTLINE_SEED: '77' };
+    const a = await run(process.execPath, [...tsx, 'examples/demo.ts'], { env });
+    const b = await run(process.execPath, [...tsx, 'examples/demo.ts'], { env });
+    expect(a.stdout).toContain('seed 77');
+    expect(a.stdout).toContain('summary');
+    expect(a.stdout).toMatch(/llm\.(ok|error)/);
+    const strip = (s: string) => s.replace(/wall \d+ ms/, '');
+    expect(strip(a.stdout)).toBe(strip(b.stdout));
+  }, 60_000);
+});

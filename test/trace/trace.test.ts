@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { simulate, Trace } from '../../src/index.js';
+
+describe('trace', () => {
+  it('hashes canonically: key order and undefined fields do not matter', () => {
+    const a = new Trace();
+    const b = new Trace();
+    a.emit('x', 'me', { b: 2, a: 1, gone: undefined });
+    b.emit('x', 'me', { a: 1, b: 2 });
+    expect(a.hash).toBe(b.hash);
+    b.emit('y');
+    expect(a.hash).not.toBe(b.hash);
+  });
+
+  it('round-trips through JSONL with the same hash', async () => {
+    const { trace } = await simulate({ seed: 3 }, async (sim) => {
+      sim.emit('call', { n: 1, error: new Error('nope') }, 'svc');
+      await sim.sleep(250);
+      sim.emit('done', { ok: true, ratio: 0.5 }, 'svc');
+    });
+    const text = trace.toJSONL();
+    expect(text.split('\n').filter(Boolean)).toHaveLength(trace.length);
+    const back = Trace.fromJSONL(text);
+    expect(back.hash).toBe(trace.hash);
+    expect(back.events[1]).toMatchObject({
+      kind: 'call',
+      data: { error: { name: 'Error', message: 'nope' } },
+    });
+  });
+
+  it('reports the line of a bad JSONL record', () => {
+    expect(() => Trace.fromJSONL('{"seq":0,"t":0,"kind":"a"}\nnot json')).toThrow(/line 2/);
+    expect(() => Trace.fromJSONL('{"seq":0}')).toThrow(/line 1: expected an event/);
+  });
+
+  it('formats a readable timeline', async () => {
+    const { trace } = await simulate({ seed: 3 }, async (sim) => {
+      await sim.sleep('1.25s');
+      sim.emit('breaker.state', { from: 'closed', to: 'open' }, 'llm');
+    });
+    const text = trace.format();
+    expect(text).toContain('+1.25s');
+    expect(text).toMatch(/breaker\.state\s+llm\s+from=closed to=open/);
+    expect(trace.format({ limit: 1 })).toMatch(/… 2 more events/);
+    expect(trace.format({ kinds: ['breaker'] }).split('\n')).toHaveLength(1);
+  });
+
+  it('filters by kind prefix and actor', async () => {
+    const { trace } = await simulate({ seed: 1 }, (sim) => {
+      sim.emit('breaker.state', {}, 'a');
+      sim.emit('breaker.rejected', {}, 'b');
+      sim.emit('breakers', {}, 'a');
+    });
+    expect(trace.ofKind('breaker').map((e) => e.kind)).toEqual(['breaker.state', 'breaker.rejected']);
+    expect(trace.ofActor('a').map((e) => e.kind)).toEqual(['breaker.state', 'breakers']);
+  });
+});
