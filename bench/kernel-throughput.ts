@@ -42,7 +42,7 @@ async function runFakeTimers(plan: Uint8Array[]): Promise<number> {
   const all = Promise.all(
     plan.map(async (ds) => {
       for (let i = 0; i < ds.length; i++) {
-        await new Promise<void>((r) => clock.setTimeout(r, ds[i]!));
+        await new Promise<void>((r) => clock.setTimeout(() => r(), ds[i]!));
         fired++;
       }
     }),

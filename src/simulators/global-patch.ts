@@ -54,7 +54,7 @@ export function installGlobals(clock: VirtualClock, random: Random, epochMs: num
     Math.random = () => random.next();
     AbortSignal.timeout = (ms: number) => {
       const controller = new AbortController();
-      const timer = clock.schedule(
+      clock.schedule(
         'timeout',
         abortDelay(ms),
         () => {

@@ -124,7 +124,7 @@ export class VirtualClock implements Clock {
   }
 
   private enqueue(timer: VirtualTimer, delay: number): void {
-    timer.at = this.time + (delay > 0 ? delay : 0);
+    timer.at = this.time + Math.max(delay, 0);
     timer.seq = this.nextSeq++;
     this.heap.push(timer);
     if (timer.hasRef()) this.refCount++;
