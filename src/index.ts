@@ -11,12 +11,27 @@ export { dist } from './random/dist.js';
 export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
 export { createRandom, type Random, type Seed } from './random/random.js';
+export * from './resilience/index.js';
+export type { Agent, AgentContext, AgentHandler, AgentOptions } from './simulators/agent.js';
+export { AgentState } from './simulators/agent-state.js';
+export type { LoopOptions } from './simulators/orchestration/loop.js';
+export type { MixedPlan } from './simulators/orchestration/mixed.js';
+export type { AgentOutcome, OrchestrationResult } from './simulators/orchestration/orchestration-result.js';
+export type { ParallelOptions } from './simulators/orchestration/parallel.js';
 export type { Sim, TaskRecord } from './simulators/sim.js';
 export { simulate } from './simulators/simulate.js';
 export type { SimulateOptions } from './simulators/simulate-options.js';
 export type { PendingTimer, SimulationResult, SimulationStats } from './simulators/simulation-result.js';
+export {
+  isRejection,
+  type RequestCounts,
+  type RequestOutcome,
+} from './simulators/workload/request-ledger.js';
+export type { RequestFn, WorkloadResult, Workloads } from './simulators/workload/workloads.js';
 export type { Clock, TimerHandle } from './time/clock.js';
 export { type Duration, duration, formatDuration } from './time/duration.js';
+export * from './time/manual-clock.js';
+export { type Rate, ratePerMs } from './time/rate.js';
 export { realClock } from './time/real-clock.js';
 export { canonicalLine } from './trace/canonical.js';
 export { nullSink, type TraceEvent, type TraceSink } from './trace/event.js';

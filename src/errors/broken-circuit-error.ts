@@ -18,7 +18,7 @@ export class BrokenCircuitError extends FaultlineError {
   /** The state the breaker was in when it refused. */
   readonly state: BrokenCircuitState;
 
-  constructor(source: string, state: BrokenCircuitState, options?: { cause?: unknown }) {
+  constructor(source = 'breaker', state: BrokenCircuitState = 'open', options?: { cause?: unknown }) {
     const why =
       state === 'half-open'
         ? 'half-open and every probe slot is taken'

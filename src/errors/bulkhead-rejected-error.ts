@@ -16,7 +16,7 @@ export class BulkheadRejectedError extends FaultlineError {
   /** Queue capacity. */
   readonly queue: number;
 
-  constructor(source: string, limit: number, queue: number) {
+  constructor(source = 'bulkhead', limit = 0, queue = 0) {
     super('BULKHEAD_REJECTED', `bulkhead "${source}" is full (${limit} running, queue of ${queue} full)`);
     this.source = source;
     this.limit = limit;

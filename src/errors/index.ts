@@ -6,3 +6,4 @@ export * from './faultline-error.js';
 export * from './rate-limited-error.js';
 export * from './retry-exhausted-error.js';
 export * from './timeout-error.js';
+export * from './unmatched-request-error.js';

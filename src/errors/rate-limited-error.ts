@@ -15,7 +15,7 @@ export class RateLimitedError extends FaultlineError {
   /** Milliseconds until a permit is available, when known. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(source: string, retryAfterMs?: number) {
+  constructor(source = 'rate-limiter', retryAfterMs?: number) {
     const when = retryAfterMs !== undefined ? `; retry after ${retryAfterMs}ms` : '';
     super('RATE_LIMITED', `rate limiter "${source}" refused the call${when}`);
     this.source = source;

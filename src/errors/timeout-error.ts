@@ -14,7 +14,7 @@ export class TimeoutError extends FaultlineError {
   /** The timeout in milliseconds. */
   readonly afterMs: number;
 
-  constructor(source: string, afterMs: number, options?: { cause?: unknown }) {
+  constructor(source = 'timeout', afterMs = 0, options?: { cause?: unknown }) {
     super('TIMEOUT', `"${source}" timed out after ${afterMs}ms`, options);
     this.source = source;
     this.afterMs = afterMs;

@@ -40,7 +40,7 @@ export function exponentialDelay(
   // Compare in log space first so that huge exponents never build Infinity·0 or Infinity/Infinity.
   if (factor > 1 && exponent * Math.log(factor) >= Math.log(max / base)) return max;
   const raw = base * factor ** exponent;
-  return raw < max ? raw : max;
+  return Math.min(raw, max);
 }
 
 /**
@@ -85,5 +85,5 @@ export function jitteredDelay(n: number, policy: BackoffPolicy, random: Random, 
     }
   }
   if (!(delay > 0)) return 0;
-  return delay < max ? delay : max;
+  return Math.min(delay, max);
 }

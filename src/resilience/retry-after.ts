@@ -47,7 +47,8 @@ export function parseRetryAfter(headers: unknown, nowMs: number): number | undef
   const value = readHeader(headers, 'retry-after');
   if (value === undefined) return undefined;
   if (NUMBER.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
+  // An HTTP-date always names a month; this keeps Date.parse from reading "-3" as a year.
+  const at = /[A-Za-z]{3}/.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(at)) return undefined;
   return at > nowMs ? at - nowMs : 0;
 }

@@ -27,6 +27,13 @@ export interface KernelLimits {
 }
 
 const BATCH = 64;
+/**
+ * Real milliseconds a suspected deadlock must persist, with no activity at all,
+ * before it is declared. Some real work (parts of `fs/promises`) is briefly
+ * invisible to `process.getActiveResourcesInfo()`; this grace keeps it from
+ * reading as a deadlock, and costs time only on a real deadlock.
+ */
+const DEADLOCK_GRACE_MS = 50;
 
 export class Kernel {
   steps = 0;
@@ -36,6 +43,8 @@ export class Kernel {
   private resolve!: (outcome: KernelOutcome) => void;
   private readonly quiescence = new Quiescence();
   private startedAt = 0;
+  private suspectSince = -1;
+  private suspectActivity = -1;
   private readonly tick = () => this.onTick();
 
   constructor(
@@ -43,6 +52,8 @@ export class Kernel {
     private readonly patch: GlobalPatch,
     private readonly limits: KernelLimits,
     private readonly isSettled: () => boolean,
+    /** A number that changes whenever anything observable happens (timers, trace events, settlements). */
+    private readonly activity: () => number,
   ) {}
 
   run(): Promise<KernelOutcome> {
@@ -117,6 +128,7 @@ export class Kernel {
       });
       return false;
     }
+    this.suspectSince = -1;
     const timer = clock.takeNext()!;
     this.patch.setTime(clock.time);
     VirtualClock.run(timer);
@@ -124,7 +136,16 @@ export class Kernel {
   }
 
   private deadlock(): false {
-    this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.own) });
+    const activity = this.activity();
+    const now = realPerformanceNow();
+    if (this.suspectSince < 0 || activity !== this.suspectActivity) {
+      this.suspectSince = now;
+      this.suspectActivity = activity;
+      return false;
+    }
+    if (now - this.suspectSince >= DEADLOCK_GRACE_MS) {
+      this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.own) });
+    }
     return false;
   }
 

@@ -1,8 +1,20 @@
 import type { Random, Seed } from '../random/random.js';
+import { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from '../resilience/circuit-breaker.js';
+import { type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.js';
+import { type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { Trace } from '../trace/trace.js';
+import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agent.js';
+import { type LoopOptions, loop } from './orchestration/loop.js';
+import { type MixedPlan, mixed } from './orchestration/mixed.js';
+import type { OrchestrationResult } from './orchestration/orchestration-result.js';
+import { type ParallelOptions, parallel } from './orchestration/parallel.js';
+import { route } from './orchestration/route.js';
+import { sequential } from './orchestration/sequential.js';
 import type { VirtualClock } from './virtual-clock.js';
+import { RequestLedger } from './workload/request-ledger.js';
+import { createWorkloads, type Workloads } from './workload/workloads.js';
 
 /** A named concurrent task started with `sim.spawn`. */
 export interface TaskRecord {
@@ -40,6 +52,10 @@ export class Sim {
   readonly tasks: TaskRecord[] = [];
   /** @internal */
   pendingTasks = 0;
+  /** @internal Every workload request, ended exactly once. */
+  readonly ledger: RequestLedger;
+  /** Load generators: `poisson`, `closed`, `burst`, `ramp`. Each resolves when all its requests ended. */
+  readonly workload: Workloads;
   private nextTaskId = 1;
 
   /** @internal */
@@ -50,6 +66,68 @@ export class Sim {
     this.random = root.fork('user');
     this.clock = clock;
     this.trace = trace;
+    this.ledger = new RequestLedger(trace);
+    this.workload = createWorkloads({ clock, random: (name) => root.fork(name), ledger: this.ledger });
+  }
+
+  /**
+   * A circuit breaker bound to this run's clock and trace (the same primitive as
+   * the top-level `circuitBreaker`).
+   *
+   * @example
+   * ```ts
+   * const breaker = sim.breaker('llm', { failureThreshold: 5, successThreshold: 3, timeout: '30s' });
+   * ```
+   */
+  breaker(name: string, options: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'> = {}): CircuitBreaker {
+    return circuitBreaker({ random: this.rootRandom.fork(`breaker:${name}`), ...options, name, clock: this.clock, trace: this.trace });
+  }
+
+  /** A retry policy bound to this run's clock, a seeded stream for its jitter, and the trace. */
+  retry(name: string, options: Omit<RetryOptions, 'name' | 'clock' | 'trace'> = {}): RetryPolicy {
+    return retry({ random: this.rootRandom.fork(`retry:${name}`), ...options, name, clock: this.clock, trace: this.trace });
+  }
+
+  /** A timeout policy bound to this run's clock and trace. */
+  timeout(name: string, after: Duration, options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {}): TimeoutPolicy {
+    return timeout(after, { ...options, name, clock: this.clock, trace: this.trace });
+  }
+
+  /** A named agent whose runs are traced; optional `timeout` and `fallback`. */
+  agent<I, O>(name: string, handler: AgentHandler<I, O>, options?: AgentOptions<I, O>): Agent<I, O> {
+    return createAgent(this, name, handler, options);
+  }
+
+  /** Pipeline: each agent gets the previous output; stops at the first error. */
+  sequential(agents: readonly Agent<any, any>[], input: unknown): Promise<OrchestrationResult> {
+    return sequential(this, agents, input);
+  }
+
+  /** Collaborate: fan out, merge; `partial_success` while failures stay within `failureThreshold`. */
+  parallel(
+    agents: readonly Agent<any, any>[],
+    input: unknown,
+    options?: ParallelOptions,
+  ): Promise<OrchestrationResult> {
+    return parallel(this, agents, input, options);
+  }
+
+  /** Route by a metadata key to one agent of `table`. */
+  route(
+    key: string,
+    table: Readonly<Record<string, Agent<any, any>>>,
+  ): (input: unknown) => Promise<OrchestrationResult> {
+    return route(this, key, table);
+  }
+
+  /** Repeat one agent until `until` holds or `maxIterations` (default 5). */
+  loop(agent: Agent<any, any>, input: unknown, options?: LoopOptions): Promise<OrchestrationResult> {
+    return loop(this, agent, input, options);
+  }
+
+  /** A collaborative phase, then a sequential one. */
+  mixed(plan: MixedPlan, input: unknown): Promise<OrchestrationResult> {
+    return mixed(this, plan, input);
   }
 
   /** Virtual milliseconds since the start of the run. */

@@ -105,7 +105,13 @@ async function runOnce<T>(
     } catch (e) {
       settle(false, e);
     }
-    const kernel = new Kernel(clock, patch, options, () => bodySettled && sim.pendingTasks === 0);
+    const kernel = new Kernel(
+      clock,
+      patch,
+      options,
+      () => bodySettled && sim.pendingTasks === 0,
+      () => clock.created + trace.length + sim.pendingTasks + (bodySettled ? 1 : 0),
+    );
     outcome = await kernel.run();
     const pendingTimers = clock.heap
       .values()
@@ -145,6 +151,7 @@ async function runOnce<T>(
         steps: kernel.steps,
         events: trace.length,
         tasks: { spawned: sim.tasks.length, failed: sim.tasks.filter((t) => t.error !== undefined).length },
+        requests: { ...sim.ledger.counts, pending: sim.ledger.pending },
         wallTimeMs: realPerformanceNow() - wallStart,
       },
       pendingTimers,

@@ -19,6 +19,14 @@ export interface SimulationStats {
   readonly steps: number;
   readonly events: number;
   readonly tasks: { readonly spawned: number; readonly failed: number };
+  /** Workload requests: each ends exactly once as succeeded, failed or rejected; `pending` only when stopped by `until`. */
+  readonly requests: {
+    readonly started: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly rejected: number;
+    readonly pending: number;
+  };
   /** Real milliseconds the run took (not part of the trace; varies between runs). */
   readonly wallTimeMs: number;
 }

@@ -1,0 +1,129 @@
+/*
+ * The timeout policy: hands the callee an AbortSignal that aborts at the
+ * deadline (a clock timer set when the call starts). Aggressive mode rejects
+ * with `TimeoutError` at exactly start + duration; cooperative mode aborts the
+ * signal and waits for the callee to settle.
+ */
+import { TimeoutError } from '../errors/timeout-error.js';
+import { abortReason, type Clock } from '../time/clock.js';
+import { type Duration, duration as parseDuration } from '../time/duration.js';
+import { realClock } from '../time/real-clock.js';
+import { nullSink, type TraceSink } from '../trace/event.js';
+import { oneOf, type PolicyOptions } from './options.js';
+
+export type TimeoutMode = 'aggressive' | 'cooperative';
+
+export interface TimeoutOptions extends Omit<PolicyOptions, 'random'> {
+  /**
+   * `'aggressive'` (default): the caller's promise rejects at the deadline whatever
+   * the callee does. `'cooperative'`: the signal aborts at the deadline and the
+   * caller waits for the callee to settle.
+   */
+  mode?: TimeoutMode;
+  /** Accepted for uniformity; a timeout draws no random numbers. */
+  random?: PolicyOptions['random'];
+}
+
+/**
+ * A timeout bound to a clock. Create it with `timeout(duration, options)`.
+ */
+export class TimeoutPolicy {
+  readonly name: string;
+  readonly durationMs: number;
+  readonly mode: TimeoutMode;
+  private readonly clock: Clock;
+  private readonly trace: TraceSink;
+  private readonly tracing: boolean;
+
+  constructor(duration: Duration, options: TimeoutOptions = {}) {
+    this.durationMs = parseDuration(duration, 'timeout(duration)');
+    this.name = options.name ?? 'timeout';
+    this.mode = oneOf('mode', options.mode ?? 'aggressive', ['aggressive', 'cooperative'] as const);
+    this.clock = options.clock ?? realClock;
+    this.trace = options.trace ?? nullSink;
+    this.tracing = this.trace !== nullSink;
+  }
+
+  /**
+   * Runs `fn(signal)`; `signal` aborts at the deadline with a `TimeoutError` as its
+   * reason, or when the caller's `signal` aborts (with that reason).
+   * - aggressive: rejects with `TimeoutError` at exactly start + duration; a caller
+   *   abort rejects at once with the abort reason.
+   * - cooperative: waits for `fn` to settle; if the deadline passed first and `fn`
+   *   then rejects, the result is `TimeoutError` (with `fn`'s error as `cause` unless
+   *   `fn` rejected with the signal's own `TimeoutError`); if `fn` still resolves,
+   *   its value is returned.
+   *
+   * @example
+   * ```ts
+   * const answer = await timeout('10s').execute((signal) => fetch(url, { signal }));
+   * ```
+   */
+  execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const ms = this.durationMs;
+    const aggressive = this.mode === 'aggressive';
+    const controller = new AbortController();
+    if (this.tracing) this.trace.emit('timeout.started', this.name, { timeout: ms });
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      let timedOut: TimeoutError | undefined;
+      const onOuterAbort = () => {
+        const reason = abortReason(signal!);
+        controller.abort(reason);
+        if (aggressive && !done) {
+          done = true;
+          timer.cancel();
+          reject(reason);
+        }
+      };
+      const timer = this.clock.setTimer(ms, () => {
+        timedOut = new TimeoutError(this.name, ms);
+        if (this.tracing) this.trace.emit('timeout.timed-out', this.name, { after: ms });
+        controller.abort(timedOut);
+        if (aggressive && !done) {
+          done = true;
+          signal?.removeEventListener('abort', onOuterAbort);
+          reject(timedOut);
+        }
+      });
+      signal?.addEventListener('abort', onOuterAbort, { once: true });
+      let result: T | PromiseLike<T>;
+      try {
+        result = fn(controller.signal);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      Promise.resolve(result).then(
+        (value) => {
+          if (done) return;
+          done = true;
+          timer.cancel();
+          signal?.removeEventListener('abort', onOuterAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (done) return;
+          done = true;
+          timer.cancel();
+          signal?.removeEventListener('abort', onOuterAbort);
+          if (timedOut === undefined || error === timedOut) reject(error);
+          else reject(new TimeoutError(this.name, ms, { cause: error }));
+        },
+      );
+    });
+  }
+}
+
+/**
+ * Creates a timeout policy.
+ *
+ * @example
+ * ```ts
+ * const t = timeout('10s', { mode: 'cooperative' });
+ * await t.execute((signal) => llm.complete(prompt, { signal }));
+ * ```
+ */
+export function timeout(duration: Duration, options?: TimeoutOptions): TimeoutPolicy {
+  return new TimeoutPolicy(duration, options);
+}
