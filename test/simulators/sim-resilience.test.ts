@@ -45,16 +45,23 @@ describe('sim.breaker / sim.retry from agentflow.toml', () => {
     expect(calls).toBe(4 + 1 + 3);
     expect(answers).toEqual(['ok', 'ok', 'ok']);
     expect(state).toBe('closed');
-    const transitions = result.trace.ofKind('breaker.state').map((e) => ({ t: e.t, ...e.data }));
-    expect(transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
+    const transitions = result.trace
+      .ofKind('breaker.state')
+      .map((e) => ({ t: e.t, from: e.data!.from, to: e.data!.to }));
+    expect(transitions.map((t) => `${t.from}->${t.to}`)).toEqual([
+      'closed->open',
+      'open->half-open',
+      'half-open->closed',
+    ]);
     expect(transitions[1]!.t).toBe(transitions[0]!.t + 30_000);
-    const failuresBeforeOpen = result.trace
-      .ofKind('breaker.failure')
-      .filter((e) => e.t <= transitions[0]!.t);
+    const failuresBeforeOpen = result.trace.ofKind('breaker.failure').filter((e) => e.t <= transitions[0]!.t);
     expect(failuresBeforeOpen).toHaveLength(5);
     // max_retries = 3: four attempts, delays within [0, min(30s, 1s·2^(n−1))] (full jitter)
     const scheduled = result.trace.ofKind('retry.scheduled').slice(0, 3);
-    expect(result.trace.ofKind('retry.gave-up')[0]!.data).toMatchObject({ attempts: 4, reason: 'max-retries' });
+    expect(result.trace.ofKind('retry.gave-up')[0]!.data).toMatchObject({
+      attempts: 4,
+      reason: 'max-retries',
+    });
     scheduled.forEach((e, k) => {
       const delay = e.data!.delay as number;
       expect(delay).toBeGreaterThanOrEqual(0);
