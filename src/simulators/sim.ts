@@ -1,5 +1,9 @@
 import type { Random, Seed } from '../random/random.js';
-import { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from '../resilience/circuit-breaker.js';
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  circuitBreaker,
+} from '../resilience/circuit-breaker.js';
 import { type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.js';
 import { type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
 import type { Clock } from '../time/clock.js';
@@ -79,17 +83,36 @@ export class Sim {
    * const breaker = sim.breaker('llm', { failureThreshold: 5, successThreshold: 3, timeout: '30s' });
    * ```
    */
-  breaker(name: string, options: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'> = {}): CircuitBreaker {
-    return circuitBreaker({ random: this.rootRandom.fork(`breaker:${name}`), ...options, name, clock: this.clock, trace: this.trace });
+  breaker(
+    name: string,
+    options: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'> = {},
+  ): CircuitBreaker {
+    return circuitBreaker({
+      random: this.rootRandom.fork(`breaker:${name}`),
+      ...options,
+      name,
+      clock: this.clock,
+      trace: this.trace,
+    });
   }
 
   /** A retry policy bound to this run's clock, a seeded stream for its jitter, and the trace. */
   retry(name: string, options: Omit<RetryOptions, 'name' | 'clock' | 'trace'> = {}): RetryPolicy {
-    return retry({ random: this.rootRandom.fork(`retry:${name}`), ...options, name, clock: this.clock, trace: this.trace });
+    return retry({
+      random: this.rootRandom.fork(`retry:${name}`),
+      ...options,
+      name,
+      clock: this.clock,
+      trace: this.trace,
+    });
   }
 
   /** A timeout policy bound to this run's clock and trace. */
-  timeout(name: string, after: Duration, options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {}): TimeoutPolicy {
+  timeout(
+    name: string,
+    after: Duration,
+    options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {},
+  ): TimeoutPolicy {
     return timeout(after, { ...options, name, clock: this.clock, trace: this.trace });
   }
 
