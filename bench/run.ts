@@ -1,7 +1,11 @@
 /* Runs every benchmark in bench/ in one process and prints their ratios. */
 import { main as kernel } from './kernel-throughput.js';
+import { main as resilience } from './resilience-overhead.js';
 
-const benches: [string, () => Promise<void>][] = [['kernel-throughput', kernel]];
+const benches: [string, () => Promise<void>][] = [
+  ['kernel-throughput', kernel],
+  ['resilience-overhead', resilience],
+];
 for (const [name, run] of benches) {
   console.log(`\n=== ${name}`);
   await run();

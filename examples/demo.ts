@@ -1,69 +1,89 @@
 /*
- * `npm run demo`: a small multi-agent scenario on virtual time. A coordinator
- * fans questions out to three agents that call a flaky, slow LLM; each agent
- * retries with exponential backoff. Prints the seed, the timeline and a summary.
+ * `npm run demo`: the seed's research pipeline on virtual time. A researcher →
+ * analyzer → validator → formatter team answers questions through an LLM that
+ * suffers a 429 storm; every LLM call goes through the breaker + retry that the
+ * seed's agentflow.toml configures. Prints the seed, the timeline and a summary.
  * Rerun any run exactly with FAULTLINE_SEED=<seed> npm run demo.
  */
-import { dist, formatDuration, simulate } from 'faultline';
+import { fileURLToPath } from 'node:url';
+import {
+  AgentState,
+  breakerOptionsFromConfig,
+  dist,
+  formatDuration,
+  loadAgentflowConfig,
+  retryOptionsFromConfig,
+  simulate,
+} from 'faultline';
+
+const configPath = fileURLToPath(new URL('./agentflow.toml', import.meta.url));
 
 const result = await simulate(
   { name: 'demo', seed: process.env.FAULTLINE_SEED ? undefined : 2024 },
   async (sim) => {
+    const cfg = await loadAgentflowConfig(configPath);
+    const breaker = sim.breaker('llm', breakerOptionsFromConfig(cfg));
+    const retry = sim.retry('llm', retryOptionsFromConfig(cfg));
+
+    // The LLM: lognormal latency; a 429 storm from 1m to 3m; 3% random 503s otherwise.
     const latency = dist.lognormal({ median: '800ms', p99: '6s' });
-    const llm = sim.random.fork('llm');
-    let calls = 0;
-    const callLlm = async (agent: string, prompt: string) => {
-      const call = ++calls;
-      const wait = llm.sample(latency);
-      await sim.sleep(wait);
-      const failed = sim.now() > 20_000 && sim.now() < 50_000 ? llm.chance(0.9) : llm.chance(0.1); // an outage window
-      sim.emit(failed ? 'llm.error' : 'llm.ok', { call, prompt, latencyMs: Math.round(wait) }, agent);
-      if (failed) throw new Error('503 Service Unavailable');
+    const llmRandom = sim.random.fork('llm');
+    const llm = async (prompt: string) => {
+      await sim.sleep(llmRandom.sample(latency));
+      const storm = sim.now() >= 60_000 && sim.now() < 180_000;
+      if (storm)
+        throw Object.assign(new Error('429 Too Many Requests'), {
+          status: 429,
+          headers: { 'retry-after': '2' },
+        });
+      if (llmRandom.chance(0.03)) throw Object.assign(new Error('503 Service Unavailable'), { status: 503 });
       return `answer(${prompt})`;
     };
-    const withRetry = async (agent: string, fn: () => Promise<string>) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await fn();
-        } catch (error) {
-          if (attempt > 3) throw error;
-          const delay = Math.min(30_000, 1000 * 2 ** (attempt - 1)) * Math.random(); // full jitter
-          sim.emit('retry.scheduled', { attempt, delayMs: Math.round(delay) }, agent);
-          await sim.sleep(delay);
-        }
-      }
-    };
-    const agents = ['researcher', 'analyzer', 'validator'];
-    const outcomes = { answered: 0, failed: 0 };
-    await Promise.all(
-      agents.map((name, k) =>
-        sim.spawn(name, async () => {
-          for (let i = 0; i < 6; i++) {
-            await sim.sleep(2000 * k + 5000);
-            try {
-              await withRetry(name, () => callLlm(name, `${name}-q${i}`));
-              outcomes.answered++;
-            } catch {
-              outcomes.failed++;
-              sim.emit('agent.gave-up', { question: i }, name);
-            }
-          }
-        }),
-      ),
-    );
-    return { ...outcomes, llmCalls: calls };
+    const ask = (prompt: string) => retry.execute(() => breaker.execute(() => llm(prompt)));
+
+    const step = (name: string, key: string) =>
+      sim.agent(
+        name,
+        async (s: AgentState) => s.clone().set(key, await ask(`${name}: ${s.get('question')}`)),
+        {
+          fallback: (s: AgentState) => s.clone().set(key, '(cached)').setMeta('degraded', 'true'),
+        },
+      );
+    const team = ['researcher', 'analyzer', 'validator', 'formatter'].map((n) => step(n, n));
+
+    const outcomes = { complete: 0, degraded: 0, failed: 0 };
+    await sim.workload.poisson({ rate: '6/m', for: '5m' }, async (i) => {
+      const run = await sim.sequential(team, new AgentState({ question: `q${i}` }));
+      const state = run.output as AgentState | undefined;
+      if (run.status !== 'success') outcomes.failed++;
+      else if (state?.metadata.degraded) outcomes.degraded++;
+      else outcomes.complete++;
+    });
+    return { ...outcomes, breakerState: breaker.state };
   },
 );
 
 console.log(`faultline demo — seed ${result.seed} (rerun: ${result.rerun})\n`);
-console.log(result.trace.format({ limit: 60 }));
+console.log(result.trace.format({ kinds: ['sim', 'breaker.state', 'request.end'], limit: 60 }));
 const v = result.value!;
+const t = result.trace;
 console.log('\nsummary');
 console.log(
-  `  virtual time   ${formatDuration(result.stats.virtualTimeMs)} (wall ${result.stats.wallTimeMs.toFixed(0)} ms)`,
+  `  virtual time    ${formatDuration(result.stats.virtualTimeMs)} (wall ${result.stats.wallTimeMs.toFixed(0)} ms)`,
 );
-console.log(`  questions      ${v.answered + v.failed}: ${v.answered} answered, ${v.failed} gave up`);
 console.log(
-  `  llm calls      ${v.llmCalls} (${result.trace.ofKind('llm.error').length} errors, ${result.trace.ofKind('retry').length} retries)`,
+  `  questions       ${result.stats.requests.started}: ${v.complete} complete, ${v.degraded} degraded to cached answers, ${v.failed} failed`,
 );
-console.log(`  trace          ${result.trace.length} events, hash ${result.trace.hash.slice(0, 16)}…`);
+console.log(
+  `  llm attempts    ${t.ofKind('breaker.admitted').length} admitted, ${t.ofKind('breaker.rejected').length} rejected by the open breaker`,
+);
+console.log(
+  `  retries         ${t.ofKind('retry.scheduled').length} scheduled, ${t.ofKind('retry.gave-up').length} gave up`,
+);
+console.log(
+  `  breaker         ${t
+    .ofKind('breaker.state')
+    .map((e) => `${e.data?.to}@${formatDuration(e.t)}`)
+    .join(' → ')}; ends ${v.breakerState}`,
+);
+console.log(`  trace           ${t.length} events, hash ${t.hash.slice(0, 16)}…`);

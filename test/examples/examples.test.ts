@@ -36,7 +36,8 @@ describe('examples', () => {
     const b = await run(process.execPath, [...tsx, 'examples/demo.ts'], { env });
     expect(a.stdout).toContain('seed 77');
     expect(a.stdout).toContain('summary');
-    expect(a.stdout).toMatch(/llm\.(ok|error)/);
+    expect(a.stdout).toMatch(/breaker\.state\s+llm\s+from=closed reason=\S+ to=open/);
+    expect(a.stdout).toMatch(/questions\s+\d+: \d+ complete, \d+ degraded/);
     const strip = (s: string) => s.replace(/wall \d+ ms/, '');
     expect(strip(a.stdout)).toBe(strip(b.stdout));
   }, 60_000);
