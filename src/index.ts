@@ -14,6 +14,13 @@ export { createRandom, type Random, type Seed } from './random/random.js';
 export * from './resilience/index.js';
 export type { Agent, AgentContext, AgentHandler, AgentOptions } from './simulators/agent.js';
 export { AgentState } from './simulators/agent-state.js';
+export { createHttpBridge, type HttpBridge, type HttpRoute } from './simulators/http-bridge.js';
+export type {
+  HttpRouteTarget,
+  HttpTarget,
+  HttpTargetReply,
+  HttpTargetRequest,
+} from './simulators/http-target.js';
 export type { LoopOptions } from './simulators/orchestration/loop.js';
 export type { MixedPlan } from './simulators/orchestration/mixed.js';
 export type { AgentOutcome, OrchestrationResult } from './simulators/orchestration/orchestration-result.js';

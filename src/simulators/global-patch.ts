@@ -3,13 +3,15 @@ import { promisify } from 'node:util';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Random } from '../random/random.js';
 import { abortReason } from '../time/clock.js';
+import { createBridgeDispatcher, GLOBAL_DISPATCHER } from './http-dispatcher.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /*
  * The one module that patches globals. While a simulation runs, agent code sees
  * virtual `setTimeout`/`setInterval`/`setImmediate` (and their clears, also on
  * `node:timers` and `node:timers/promises`), `Date`, `performance.now`,
- * `AbortSignal.timeout` and a seeded `Math.random`. `queueMicrotask` and
+ * `AbortSignal.timeout`, a seeded `Math.random` and, when given, `fetch` (the
+ * HTTP bridge's, so no request reaches the real network). `queueMicrotask` and
  * `process.nextTick` stay real: faking them breaks Node's fetch.
  * `restore()` puts back exactly what was there, whatever happened.
  */
@@ -33,8 +35,24 @@ export interface GlobalPatch {
   restore(): void;
 }
 
-export function installGlobals(clock: VirtualClock, random: Random, epochMs: number): GlobalPatch {
+/** Optional globals a simulation replaces besides time and randomness. */
+export interface ExtraGlobals {
+  /**
+   * Replaces `globalThis.fetch` until `restore()` (the simulation's HTTP bridge),
+   * and routes Node's own fetch to it too (undici's global dispatcher), so a
+   * `fetch` captured before the run never reaches the network either.
+   */
+  fetch?: typeof globalThis.fetch;
+}
+
+export function installGlobals(
+  clock: VirtualClock,
+  random: Random,
+  epochMs: number,
+  extras: ExtraGlobals = {},
+): GlobalPatch {
   const g = globalThis as Record<string, any>;
+  let restoreFetch: (() => void) | undefined;
   const savedGlobals = GLOBAL_NAMES.map((name) => [name, g[name]] as const);
   const savedTimers = GLOBAL_NAMES.map((name) => [name, timersModule[name]] as const);
   const savedPromises = (['setTimeout', 'setImmediate'] as const).map((n) => [n, timersPromises[n]] as const);
@@ -68,6 +86,7 @@ export function installGlobals(clock: VirtualClock, random: Random, epochMs: num
       return controller.signal;
     };
     dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
+    if (extras.fetch) restoreFetch = installFetch(extras.fetch);
   } catch (error) {
     restoreAll();
     throw error;
@@ -81,6 +100,7 @@ export function installGlobals(clock: VirtualClock, random: Random, epochMs: num
     syncBuiltinESMExports();
     Math.random = savedRandom;
     AbortSignal.timeout = savedAbortTimeout;
+    restoreFetch?.();
   }
 
   return {
@@ -88,6 +108,26 @@ export function installGlobals(clock: VirtualClock, random: Random, epochMs: num
       dateClock!.now = epochMs + virtualMs;
     },
     restore: restoreAll,
+  };
+}
+
+/**
+ * Points `globalThis.fetch` and Node's own fetch (undici's global dispatcher,
+ * which a `fetch` reference captured earlier still uses) at `fetchImpl`;
+ * returns the function that puts both back.
+ */
+export function installFetch(fetchImpl: typeof globalThis.fetch): () => void {
+  const g = globalThis as Record<string | symbol, unknown>;
+  const saved = (['fetch', GLOBAL_DISPATCHER] as const).map(
+    (key) => [key, Object.hasOwn(g, key), g[key]] as const,
+  );
+  g.fetch = fetchImpl;
+  g[GLOBAL_DISPATCHER] = createBridgeDispatcher(fetchImpl);
+  return () => {
+    for (const [key, had, value] of saved) {
+      if (had) g[key] = value;
+      else delete g[key];
+    }
   };
 }
 

@@ -10,6 +10,8 @@ import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { Trace } from '../trace/trace.js';
 import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agent.js';
+import type { HttpBridge, HttpRoute } from './http-bridge.js';
+import type { HttpRouteTarget } from './http-target.js';
 import { type LoopOptions, loop } from './orchestration/loop.js';
 import { type MixedPlan, mixed } from './orchestration/mixed.js';
 import type { OrchestrationResult } from './orchestration/orchestration-result.js';
@@ -63,7 +65,18 @@ export class Sim {
   private nextTaskId = 1;
 
   /** @internal */
-  constructor(seed: Seed, name: string | undefined, root: Random, clock: VirtualClock, trace: Trace) {
+  readonly bridge: HttpBridge;
+
+  /** @internal */
+  constructor(
+    seed: Seed,
+    name: string | undefined,
+    root: Random,
+    clock: VirtualClock,
+    trace: Trace,
+    bridge: HttpBridge,
+  ) {
+    this.bridge = bridge;
     this.seed = seed;
     this.name = name;
     this.rootRandom = root;
@@ -114,6 +127,21 @@ export class Sim {
     options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {},
   ): TimeoutPolicy {
     return timeout(after, { ...options, name, clock: this.clock, trace: this.trace });
+  }
+
+  /**
+   * Routes `fetch` requests under `baseUrl` to a simulated service, msw handlers
+   * or a `(request) => Response` function. Inside a simulation `fetch` never
+   * reaches the network: a request with no route fails loudly.
+   *
+   * @example
+   * ```ts
+   * sim.http('https://api.openai.com/v1', sim.llm('openai', { provider: 'openai' }));
+   * const client = new OpenAI({ apiKey: 'test' }); // unmodified SDK, virtual time
+   * ```
+   */
+  http(baseUrl: string, target: HttpRouteTarget): HttpRoute {
+    return this.bridge.route(baseUrl, target);
   }
 
   /** A named agent whose runs are traced; optional `timeout` and `fallback`. */

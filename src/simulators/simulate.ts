@@ -8,6 +8,7 @@ import { canonicalLine } from '../trace/canonical.js';
 import type { TraceEvent } from '../trace/event.js';
 import { Trace } from '../trace/trace.js';
 import { installGlobals } from './global-patch.js';
+import { createHttpBridge } from './http-bridge.js';
 import { Kernel, type KernelOutcome } from './kernel.js';
 import { realPerformanceNow } from './real-globals.js';
 import { rerunCommand, resolveSeed } from './seed.js';
@@ -78,7 +79,7 @@ async function runOnce<T>(
   const clock = new VirtualClock();
   const trace = new Trace(() => clock.time);
   const root = createRandom(options.seed);
-  const sim = new Sim(options.seed, options.name, root, clock, trace);
+  const sim = new Sim(options.seed, options.name, root, clock, trace, createHttpBridge({ trace, clock }));
   let patch: ReturnType<typeof installGlobals> | undefined;
   let bodySettled = false;
   let value: T | undefined;
@@ -86,7 +87,7 @@ async function runOnce<T>(
   let failed = false;
   let outcome: KernelOutcome;
   try {
-    patch = installGlobals(clock, root.fork('Math.random'), options.epochMs);
+    patch = installGlobals(clock, root.fork('Math.random'), options.epochMs, { fetch: sim.bridge.fetch });
     trace.emit('sim.start', undefined, { seed: options.seed, name: options.name, until: options.until });
     if (options.traceTimers) traceTimerFiring(clock, trace);
     const settle = (ok: boolean, v: unknown) => {
