@@ -1,12 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
 import type { Agent } from '../agent.js';
-import {
-  type AgentOutcome,
-  finish,
-  type OrchestrationDeps,
-  type OrchestrationResult,
-  runAgent,
-} from './orchestration-result.js';
+import { type OrchestrationDeps, type OrchestrationResult, runChain } from './orchestration-result.js';
 
 export interface LoopOptions {
   /** Stop when this returns true for an iteration's output. */
@@ -35,21 +29,8 @@ export async function loop<T>(
   if (!Number.isInteger(max) || max < 1)
     throw new ConfigError('loop({ maxIterations })', options.maxIterations, 'an integer >= 1');
   deps.trace.emit('orchestration.start', 'loop', { agent: agent.name, maxIterations: max });
-  const outcomes: AgentOutcome[] = [];
-  let current: unknown = input;
-  for (let i = 1; i <= max; i++) {
-    const outcome = await runAgent(agent, current);
-    outcomes.push(outcome);
-    if (!outcome.ok)
-      return finish(deps, {
-        mode: 'loop',
-        status: 'failure',
-        output: undefined,
-        outcomes,
-        error: outcome.error,
-      });
-    current = outcome.output;
-    if (options.until?.(current, i)) break;
-  }
-  return finish(deps, { mode: 'loop', status: 'success', output: current, outcomes });
+  const repeated = (function* () {
+    for (let i = 0; i < max; i++) yield agent;
+  })();
+  return runChain(deps, 'loop', repeated, input, options.until);
 }

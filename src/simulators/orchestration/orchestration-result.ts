@@ -43,3 +43,27 @@ export function finish<O>(deps: OrchestrationDeps, result: OrchestrationResult<O
   });
   return result;
 }
+
+/**
+ * Feeds each output to the next agent from `agents` (an iterable, so a loop can
+ * repeat one agent); stops at the first failure, or when `stop(output, n)` holds.
+ */
+export async function runChain(
+  deps: OrchestrationDeps,
+  mode: 'sequential' | 'loop',
+  agents: Iterable<Agent<any, any>>,
+  input: unknown,
+  stop?: (output: unknown, n: number) => boolean,
+): Promise<OrchestrationResult> {
+  const outcomes: AgentOutcome[] = [];
+  let current = input;
+  for (const agent of agents) {
+    const outcome = await runAgent(agent, current);
+    outcomes.push(outcome);
+    if (!outcome.ok)
+      return finish(deps, { mode, status: 'failure', output: undefined, outcomes, error: outcome.error });
+    current = outcome.output;
+    if (stop?.(current, outcomes.length)) break;
+  }
+  return finish(deps, { mode, status: 'success', output: current, outcomes });
+}
