@@ -5,8 +5,17 @@
 export { ConfigError } from './errors/config-error.js';
 export { FaultlineError } from './errors/faultline-error.js';
 export { NonDeterminismError } from './errors/non-determinism-error.js';
+export { ServiceError } from './errors/service-error.js';
 export { type PendingTask, SimulationDeadlockError } from './errors/simulation-deadlock-error.js';
 export { SimulationError, SimulationLimitError } from './errors/simulation-error.js';
+export {
+  type Decision,
+  type Fault,
+  type FaultContext,
+  type FaultEffect,
+  faults,
+  type NamedError,
+} from './faults/index.js';
 export { dist } from './random/dist.js';
 export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
@@ -21,10 +30,23 @@ export type {
   HttpTargetReply,
   HttpTargetRequest,
 } from './simulators/http-target.js';
+export {
+  createLlmService,
+  type LlmProvider,
+  type LlmService,
+  type LlmServiceOptions,
+} from './simulators/llm-service.js';
 export type { LoopOptions } from './simulators/orchestration/loop.js';
 export type { MixedPlan } from './simulators/orchestration/mixed.js';
 export type { AgentOutcome, OrchestrationResult } from './simulators/orchestration/orchestration-result.js';
 export type { ParallelOptions } from './simulators/orchestration/parallel.js';
+export {
+  createService,
+  type HandleInfo,
+  type Service,
+  type ServiceContext,
+  type ServiceOptions,
+} from './simulators/service.js';
 export type { Sim, TaskRecord } from './simulators/sim.js';
 export { simulate } from './simulators/simulate.js';
 export type { SimulateOptions } from './simulators/simulate-options.js';

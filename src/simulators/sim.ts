@@ -12,12 +12,19 @@ import type { Trace } from '../trace/trace.js';
 import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agent.js';
 import type { HttpBridge, HttpRoute } from './http-bridge.js';
 import type { HttpRouteTarget } from './http-target.js';
+import {
+  createLlmService,
+  type LlmProvider,
+  type LlmService,
+  type LlmServiceOptions,
+} from './llm-service.js';
 import { type LoopOptions, loop } from './orchestration/loop.js';
 import { type MixedPlan, mixed } from './orchestration/mixed.js';
 import type { OrchestrationResult } from './orchestration/orchestration-result.js';
 import { type ParallelOptions, parallel } from './orchestration/parallel.js';
 import { route } from './orchestration/route.js';
 import { sequential } from './orchestration/sequential.js';
+import { createService, type Service, type ServiceOptions } from './service.js';
 import type { VirtualClock } from './virtual-clock.js';
 import { RequestLedger } from './workload/request-ledger.js';
 import { createWorkloads, type Workloads } from './workload/workloads.js';
@@ -67,6 +74,9 @@ export class Sim {
   /** @internal */
   readonly bridge: HttpBridge;
 
+  /** `Date.now()` at virtual time 0 (the run's `startTime`). */
+  readonly epochMs: number;
+
   /** @internal */
   constructor(
     seed: Seed,
@@ -75,8 +85,10 @@ export class Sim {
     clock: VirtualClock,
     trace: Trace,
     bridge: HttpBridge,
+    epochMs: number,
   ) {
     this.bridge = bridge;
+    this.epochMs = epochMs;
     this.seed = seed;
     this.name = name;
     this.rootRandom = root;
@@ -127,6 +139,42 @@ export class Sim {
     options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {},
   ): TimeoutPolicy {
     return timeout(after, { ...options, name, clock: this.clock, trace: this.trace });
+  }
+
+  /**
+   * A fault-injecting mock service. Its latency and fault decisions come from
+   * the run's seeded stream for `service:<name>`, so adding another service never
+   * changes this one's draws. Every call is traced.
+   *
+   * @example
+   * ```ts
+   * const search = sim.service('web_search', {
+   *   latency: dist.lognormal({ median: '120ms', p99: '900ms' }),
+   *   faults: [faults.errors({ rate: 0.05, status: 503 }), faults.outage({ at: '10m', for: '2m' })],
+   *   handle: (q: string) => [`result for ${q}`],
+   * });
+   * await search.call('tides');
+   * ```
+   */
+  service<Req = unknown, Res = unknown>(name: string, options: ServiceOptions<Req, Res>): Service<Req, Res> {
+    return createService(this.serviceContext(name), name, options);
+  }
+
+  /**
+   * A mock LLM with provider-shaped bodies, errors and SSE streaming
+   * (`provider: 'openai' | 'anthropic'`). Expose it to an SDK with `sim.http`.
+   */
+  llm<P extends LlmProvider>(name: string, options: LlmServiceOptions<P>): LlmService<P> {
+    return createLlmService(this.serviceContext(name), name, options);
+  }
+
+  private serviceContext(name: string) {
+    return {
+      clock: this.clock,
+      random: this.rootRandom.fork(`service:${name}`),
+      trace: this.trace,
+      epoch: this.epochMs,
+    };
   }
 
   /**

@@ -79,7 +79,15 @@ async function runOnce<T>(
   const clock = new VirtualClock();
   const trace = new Trace(() => clock.time);
   const root = createRandom(options.seed);
-  const sim = new Sim(options.seed, options.name, root, clock, trace, createHttpBridge({ trace, clock }));
+  const sim = new Sim(
+    options.seed,
+    options.name,
+    root,
+    clock,
+    trace,
+    createHttpBridge({ trace, clock }),
+    options.epochMs,
+  );
   let patch: ReturnType<typeof installGlobals> | undefined;
   let bodySettled = false;
   let value: T | undefined;
