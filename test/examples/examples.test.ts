@@ -37,8 +37,22 @@ describe('examples', () => {
     expect(a.stdout).toContain('seed 77');
     expect(a.stdout).toContain('summary');
     expect(a.stdout).toMatch(/breaker\.state\s+llm\s+from=closed reason=\S+ to=open/);
-    expect(a.stdout).toMatch(/questions\s+\d+: \d+ complete, \d+ degraded/);
-    const strip = (s: string) => s.replace(/wall \d+ ms/, '');
+    expect(a.stdout).toMatch(/questions\s+\d+: \d+ success, \d+ partial_success \(web_search down\)/);
+    expect(a.stdout).toMatch(/breaker\s+open@.*closed@/);
+    const strip = (s: string) => s.replace(/in \d+ ms of wall time/, '');
     expect(strip(a.stdout)).toBe(strip(b.stdout));
+  }, 60_000);
+});
+
+describe('README world example', () => {
+  it('examples/llm-outage.ts runs: the outage trips the breaker and every request is accounted for', async () => {
+    const { stdout } = await run(process.execPath, [...tsx, 'examples/llm-outage.ts']);
+    const m = /seed 42: (\d+) requests, (\d+) ok, (\d+) failed, (\d+) rejected/.exec(stdout);
+    expect(m).not.toBeNull();
+    const [started, ok, failed, rejected] = m!.slice(1).map(Number);
+    expect(ok! + failed! + rejected!).toBe(started);
+    expect(stdout).toMatch(
+      /\+10m[\d.]+s\s+#\d+\s+breaker\.state\s+llm\s+from=closed reason=failure-threshold to=open/,
+    );
   }, 60_000);
 });
