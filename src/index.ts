@@ -49,7 +49,7 @@ export {
 } from './simulators/service.js';
 export type { Sim, TaskRecord } from './simulators/sim.js';
 export { simulate } from './simulators/simulate.js';
-export type { SimulateOptions } from './simulators/simulate-options.js';
+export type { SimulateOptions, SimulationProgress } from './simulators/simulate-options.js';
 export type { PendingTimer, SimulationResult, SimulationStats } from './simulators/simulation-result.js';
 export {
   isRejection,

@@ -24,7 +24,11 @@ export interface KernelLimits {
   maxSteps: number;
   maxTime: number;
   wallTimeoutMs: number;
+  /** Called about once per second of wall time while the run goes on. */
+  progress?: ((info: { steps: number; wallMs: number }) => void) | undefined;
 }
+
+const PROGRESS_EVERY_MS = 1000;
 
 const BATCH = 64;
 /**
@@ -43,6 +47,7 @@ export class Kernel {
   private resolve!: (outcome: KernelOutcome) => void;
   private readonly quiescence = new Quiescence();
   private startedAt = 0;
+  private lastProgress = 0;
   private suspectSince = -1;
   private suspectActivity = -1;
   private readonly tick = () => this.onTick();
@@ -151,6 +156,10 @@ export class Kernel {
 
   private checkWall(): boolean {
     const elapsed = realPerformanceNow() - this.startedAt;
+    if (this.limits.progress && elapsed - this.lastProgress >= PROGRESS_EVERY_MS) {
+      this.lastProgress = elapsed;
+      this.limits.progress({ steps: this.steps, wallMs: elapsed });
+    }
     if (elapsed <= this.limits.wallTimeoutMs) return false;
     this.finish({
       kind: 'limit',

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
 import type { Seed } from '../random/random.js';
-import { type Duration, duration } from '../time/duration.js';
+import { type Duration, duration, formatDuration } from '../time/duration.js';
 
 /** Options of `simulate`. Unknown keys are rejected (a typo must not silently change a run). */
 export interface SimulateOptions {
@@ -22,6 +22,20 @@ export interface SimulateOptions {
   startTime?: number | string | Date;
   /** Also trace every virtual timer firing (`timer.fire`), to pinpoint non-determinism. Default false. */
   traceTimers?: boolean;
+  /**
+   * Progress on long runs, about once per second of wall time: `true` prints a
+   * line to stderr; a function receives the numbers. Default: off.
+   */
+  progress?: boolean | ((info: SimulationProgress) => void);
+}
+
+/** What `progress` reports. */
+export interface SimulationProgress {
+  readonly seed: Seed;
+  readonly virtualTimeMs: number;
+  readonly steps: number;
+  readonly events: number;
+  readonly wallMs: number;
 }
 
 export interface ResolvedOptions {
@@ -34,6 +48,7 @@ export interface ResolvedOptions {
   wallTimeoutMs: number;
   epochMs: number;
   traceTimers: boolean;
+  progress: ((info: SimulationProgress) => void) | undefined;
 }
 
 const KEYS = new Set([
@@ -46,6 +61,7 @@ const KEYS = new Set([
   'wallTimeout',
   'startTime',
   'traceTimers',
+  'progress',
 ]);
 
 export const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -98,6 +114,7 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     wallTimeoutMs,
     epochMs: resolveEpoch(options.startTime),
     traceTimers: options.traceTimers ?? false,
+    progress: resolveProgress(options.progress),
   };
 }
 
@@ -112,4 +129,16 @@ function resolveEpoch(value: SimulateOptions['startTime']): number {
     );
   }
   return ms;
+}
+
+function resolveProgress(value: SimulateOptions['progress']): ResolvedOptions['progress'] {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value === 'function') return value;
+  if (value === true) {
+    return (p) =>
+      process.stderr.write(
+        `faultline: seed ${p.seed}, virtual ${formatDuration(p.virtualTimeMs)}, ${p.steps} steps, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s wall\n`,
+      );
+  }
+  throw new ConfigError('simulate({ progress })', value, 'true, false or a function (info) => void');
 }

@@ -114,10 +114,17 @@ async function runOnce<T>(
     } catch (e) {
       settle(false, e);
     }
+    const progress = options.progress;
     const kernel = new Kernel(
       clock,
       patch,
-      options,
+      {
+        ...options,
+        progress: progress
+          ? ({ steps, wallMs }) =>
+              progress({ seed: options.seed, virtualTimeMs: clock.time, steps, events: trace.length, wallMs })
+          : undefined,
+      },
       () => bodySettled && sim.pendingTasks === 0,
       () => clock.created + trace.length + sim.pendingTasks + (bodySettled ? 1 : 0),
     );
@@ -139,8 +146,12 @@ async function runOnce<T>(
       pendingTasks: sim.pendingTasks,
       error: failed ? error : undefined,
     });
-    if (outcome.kind === 'deadlock')
-      throw deadlockError(options, sim, bodySettled, clock, outcome.inFlight, rerun);
+    if (outcome.kind === 'deadlock') {
+      const http = sim.bridge.inFlight;
+      const waiting =
+        http > 0 ? [`${http} HTTP request(s) through sim.http still waiting for a response`] : [];
+      throw deadlockError(options, sim, bodySettled, clock, [...outcome.inFlight, ...waiting], rerun);
+    }
     if (outcome.kind === 'limit') {
       throw new SimulationLimitError(
         outcome.limit,
@@ -208,10 +219,10 @@ function deadlockError(
     clock.heap.size > 0
       ? ` (${clock.heap.size} unref'd timer(s) pending, which do not keep a run alive)`
       : '';
-  const real = inFlight.length ? ` Real work still in flight: ${inFlight.join(', ')}.` : '';
+  const real = inFlight.length ? ` Still in flight: ${inFlight.join('; ')}.` : '';
   const message =
     `simulation deadlocked at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting, ` +
-    `no timer scheduled${unref} and nothing real in flight, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
+    `no timer scheduled${unref} and no real I/O pending, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
     `Likely a promise that never resolves, or real I/O that escaped the simulation. Seed ${options.seed}; rerun: ${rerun}`;
   return new SimulationDeadlockError(message, options.seed, pending, clock.time);
 }

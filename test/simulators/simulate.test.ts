@@ -197,3 +197,29 @@ describe('simulate', () => {
     await expect(simulate({ seed: 1 }, undefined as never)).rejects.toThrow(ConfigError);
   });
 });
+
+describe('simulate diagnostics', () => {
+  it('names a hung HTTP request in the deadlock message', async () => {
+    const { faults } = await import('../../src/index.js');
+    const error = await simulate({ seed: 8 }, async (sim) => {
+      sim.http(
+        'https://api.example.test',
+        sim.service('api', { faults: [faults.hang()], handle: () => ({ ok: true }) }),
+      );
+      await fetch('https://api.example.test/v1/thing');
+    }).catch((e: unknown) => e);
+    expect(SimulationDeadlockError.is(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      '1 HTTP request(s) through sim.http still waiting for a response',
+    );
+    expect((error as SimulationDeadlockError).pending[0]!.lastEvents.map((e) => e.kind)).toContain(
+      'service.call',
+    );
+  });
+
+  it('validates the progress option', async () => {
+    await expect(simulate({ seed: 1, progress: 'yes' as never }, () => 0)).rejects.toThrow(/progress.*"yes"/);
+    const quiet = await simulate({ seed: 1, progress: () => {} }, async (sim) => sim.sleep('1h'));
+    expect(quiet.stats.virtualTimeMs).toBe(3_600_000);
+  });
+});
