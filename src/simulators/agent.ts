@@ -64,24 +64,23 @@ export function createAgent<I, O>(
     if (timeoutMs === undefined && outer === undefined) {
       return handler(input, { signal: new AbortController().signal, run, agent: name });
     }
+    // Either the timeout or the caller's signal ends the run at once, even if the
+    // handler ignores its signal; the handler's signal is aborted either way.
     const controller = new AbortController();
+    const stopped = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    stopped.catch(() => {});
     const onAbort = () => controller.abort(outer!.reason);
-    if (outer?.aborted) controller.abort(outer.reason);
+    if (outer?.aborted) throw outer.reason;
     outer?.addEventListener('abort', onAbort, { once: true });
-    let timer: { cancel(): void } | undefined;
-    const timedOut =
+    const timer =
       timeoutMs === undefined
         ? undefined
-        : new Promise<never>((_, reject) => {
-            timer = clock.setTimer(timeoutMs, () => {
-              const error = new TimeoutError(name, timeoutMs);
-              controller.abort(error);
-              reject(error);
-            });
-          });
+        : clock.setTimer(timeoutMs, () => controller.abort(new TimeoutError(name, timeoutMs)));
     try {
       const work = Promise.resolve(handler(input, { signal: controller.signal, run, agent: name }));
-      return await (timedOut ? Promise.race([work, timedOut]) : work);
+      return await Promise.race([work, stopped]);
     } finally {
       timer?.cancel();
       outer?.removeEventListener('abort', onAbort);

@@ -269,13 +269,18 @@ function makeRoute(base: string, target: HttpRouteTarget): Route {
       base,
       actor: base,
       async dispatch(request) {
+        let response: unknown;
         try {
-          return { response: await target(request) };
+          response = await target(request);
         } catch (thrown) {
           // msw's convention: a thrown Response is the response.
           if (thrown instanceof Response) return { response: thrown };
           throw thrown;
         }
+        if (!(response instanceof Response)) {
+          throw new ConfigError(`sim.http("${base}", handler)`, response, 'the handler to return a Response');
+        }
+        return { response };
       },
     };
   }

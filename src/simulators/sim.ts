@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors/config-error.js';
 import type { Random, Seed } from '../random/random.js';
 import {
   type CircuitBreaker,
@@ -168,7 +169,19 @@ export class Sim {
     return createLlmService(this.serviceContext(name), name, options);
   }
 
+  private readonly serviceNames = new Set<string>();
+
   private serviceContext(name: string) {
+    if (typeof name !== 'string' || name === '')
+      throw new ConfigError('sim.service(name)', name, 'a non-empty string');
+    if (this.serviceNames.has(name)) {
+      throw new ConfigError(
+        'sim.service(name)',
+        name,
+        'a name not used by another service or LLM in this run',
+      );
+    }
+    this.serviceNames.add(name);
     return {
       clock: this.clock,
       random: this.rootRandom.fork(`service:${name}`),

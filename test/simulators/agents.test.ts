@@ -152,3 +152,51 @@ describe('agents and orchestration', () => {
     });
   });
 });
+
+describe('agent and orchestration edge cases', () => {
+  it("the caller's abort ends a run at once even if the handler ignores its signal", async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      const stubborn = sim.agent('stubborn', async () => {
+        await sim.sleep('1h'); // ignores the signal
+        return 'late';
+      });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('caller gave up')), 500);
+      const error = await stubborn.run(undefined, controller.signal).catch((e: Error) => e.message);
+      return { error, now: sim.now() };
+    });
+    expect(result.value).toEqual({ error: 'caller gave up', now: 500 });
+  });
+
+  it('route does not treat Object.prototype members as routes', async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      const router = sim.route('route', { a: sim.agent('a', () => 1) });
+      const r = await router({ route: 'toString' });
+      return [r.status, String(r.error)];
+    });
+    expect(result.value![0]).toBe('failure');
+    expect(result.value![1]).toMatch(/"toString".*one of a/);
+  });
+
+  it('mixed traces its own start', async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      await sim.mixed(
+        { collaborative: [sim.agent('x', () => 1)], sequential: [sim.agent('y', (n: number[]) => n)] },
+        0,
+      );
+    });
+    expect(result.trace.ofKind('orchestration.start').map((e) => e.actor)).toEqual([
+      'mixed',
+      'parallel',
+      'sequential',
+    ]);
+  });
+
+  it('refuses two services with the same name (they would share a random stream)', async () => {
+    const result = await simulate({ seed: 1 }, (sim) => {
+      sim.service('db', { handle: () => 1 });
+      expect(() => sim.llm('db', { provider: 'openai' })).toThrow(/sim.service\(name\).*"db"/);
+    });
+    expect(result.error).toBeUndefined();
+  });
+});

@@ -491,3 +491,19 @@ describe('fetch patching', () => {
     expect(dispatcherState()).toEqual(before.dispatcher);
   });
 });
+
+describe('http bridge: handler contract', () => {
+  it('a function target that returns no Response fails the fetch as a connection error naming the route', async () => {
+    const { simulate } = await import('../../src/index.js');
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http('https://bad.test', (() => undefined) as never);
+      const error = (await fetch('https://bad.test/x').catch((e: unknown) => e)) as TypeError;
+      return { message: error.message, cause: String((error.cause as Error)?.message) };
+    });
+    expect(result.value).toEqual({
+      message: 'fetch failed',
+      cause: expect.stringMatching(/sim\.http\("https:\/\/bad\.test", handler\).*a Response/),
+    });
+    expect(result.trace.ofKind('http.error')).toHaveLength(1);
+  });
+});

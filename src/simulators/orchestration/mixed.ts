@@ -20,6 +20,10 @@ export async function mixed<T>(
   plan: MixedPlan,
   input: T,
 ): Promise<OrchestrationResult> {
+  deps.trace.emit('orchestration.start', 'mixed', {
+    collaborative: plan.collaborative.map((a) => a.name),
+    sequential: plan.sequential.map((a) => a.name),
+  });
   const first = await parallel(deps, plan.collaborative, input, plan);
   if (first.status === 'failure') return finish(deps, { ...first, mode: 'mixed' });
   const second = await sequential(deps, plan.sequential, first.output);

@@ -31,7 +31,7 @@ export function route(
   return async (input: unknown) => {
     const value =
       input instanceof AgentState ? input.metadata[key] : (input as Record<string, unknown> | null)?.[key];
-    const agent = typeof value === 'string' ? table[value] : undefined;
+    const agent = typeof value === 'string' && Object.hasOwn(table, value) ? table[value] : undefined;
     deps.trace.emit('orchestration.start', 'route', { key, value: value as string, agent: agent?.name });
     if (!agent) {
       const error = new ConfigError(
