@@ -10,6 +10,9 @@ import type { TraceSink } from '../trace/event.js';
  * handler's signal and an optional fallback used when the handler fails.
  */
 
+/** The signal of runs that nothing can abort (no timeout, no caller signal): shared, never aborted. */
+const NEVER = new AbortController().signal;
+
 export interface AgentContext {
   /** Aborted when the agent's timeout expires or the caller's signal aborts. */
   readonly signal: AbortSignal;
@@ -61,9 +64,7 @@ export function createAgent<I, O>(
   const { clock, trace } = deps;
 
   async function attempt(input: I, run: number, outer: AbortSignal | undefined): Promise<O> {
-    if (timeoutMs === undefined && outer === undefined) {
-      return handler(input, { signal: new AbortController().signal, run, agent: name });
-    }
+    if (timeoutMs === undefined && outer === undefined) return handler(input, { signal: NEVER, run, agent: name });
     // Either the timeout or the caller's signal ends the run at once, even if the
     // handler ignores its signal; the handler's signal is aborted either way.
     const controller = new AbortController();
