@@ -1,10 +1,12 @@
 /* Runs every benchmark in bench/ in one process and prints their ratios. */
 import { main as kernel } from './kernel-throughput.js';
 import { main as resilience } from './resilience-overhead.js';
+import { main as timeCompression } from './time-compression.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['kernel-throughput', kernel],
   ['resilience-overhead', resilience],
+  ['time-compression', timeCompression],
 ];
 for (const [name, run] of benches) {
   console.log(`\n=== ${name}`);

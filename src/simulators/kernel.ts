@@ -9,7 +9,10 @@ import { VirtualClock } from './virtual-clock.js';
  * the system is quiet (nothing real in flight beyond the baseline); only then
  * does it take the next timer in (time, seq) order, move virtual time to it and
  * run it. Steps are queued in batches of real immediates, so timers fire many
- * to one event-loop turn while each still sees a fully drained world.
+ * to one event-loop turn while each still sees a fully drained world. Only the
+ * last immediate of a batch is ref'd (it keeps the process alive while the batch
+ * runs); the others are unref'd, so `process.getActiveResourcesInfo()` lists one
+ * kernel immediate instead of a whole batch and the quiet check stays cheap.
  */
 
 export type KernelOutcome =
@@ -69,11 +72,19 @@ export class Kernel {
     });
   }
 
+  /** Queues `n` steps; only called when none is pending (`own === 0`). */
   private schedule(n: number): void {
-    for (let i = 0; i < n; i++) {
-      this.own++;
-      realSetImmediate(this.tick);
-    }
+    this.own = n;
+    for (let i = 1; i < n; i++) realSetImmediate(this.tick).unref();
+    realSetImmediate(this.tick);
+  }
+
+  /**
+   * Ref'd kernel immediates still pending, as `process.getActiveResourcesInfo()`
+   * counts them: the last of the batch, pending until the batch's final step runs.
+   */
+  private get ownRefed(): number {
+    return this.own > 0 ? 1 : 0;
   }
 
   private finish(outcome: KernelOutcome): void {
@@ -97,7 +108,7 @@ export class Kernel {
   /** One step; returns true when a timer fired. */
   private step(): boolean {
     if ((++this.ticks & 1023) === 0 && this.checkWall()) return false;
-    if (!this.quiescence.isQuiet(this.own)) return false;
+    if (!this.quiescence.isQuiet(this.ownRefed)) return false;
     const clock = this.clock;
     const { until } = this.limits;
     const settled = this.isSettled();
@@ -149,7 +160,7 @@ export class Kernel {
       return false;
     }
     if (now - this.suspectSince >= DEADLOCK_GRACE_MS) {
-      this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.own) });
+      this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.ownRefed) });
     }
     return false;
   }

@@ -8,6 +8,9 @@
 export class Quiescence {
   private readonly baseline = new Map<string, number>();
   private readonly counts = new Map<string, number>();
+  /** The last resource list found quiet (with `lastOwn` kernel immediates): the same again is quiet. */
+  private lastQuiet: string[] = [];
+  private lastOwn = -1;
 
   constructor() {
     for (const type of process.getActiveResourcesInfo()) {
@@ -19,6 +22,14 @@ export class Quiescence {
   isQuiet(ownImmediates: number): boolean {
     const info = process.getActiveResourcesInfo();
     if (info.length <= ownImmediates) return true;
+    if (ownImmediates === this.lastOwn && sameList(info, this.lastQuiet)) return true;
+    if (!this.quiet(info, ownImmediates)) return false;
+    this.lastQuiet = info;
+    this.lastOwn = ownImmediates;
+    return true;
+  }
+
+  private quiet(info: string[], ownImmediates: number): boolean {
     const counts = this.counts;
     counts.clear();
     for (const type of info) counts.set(type, (counts.get(type) ?? 0) + 1);
@@ -40,4 +51,10 @@ export class Quiescence {
     }
     return out;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import { type Clock, sleepWith, type TimerHandle } from '../time/clock.js';
+import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import { type HeapEntry, TimerHeap } from './timer-heap.js';
 
 /*
@@ -12,8 +12,12 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 export type TimerKind = 'timeout' | 'interval' | 'immediate' | 'sleep';
 
-/** A pending virtual timer. Mimics Node's `Timeout` object (ref/unref/refresh/close). */
-export class VirtualTimer implements HeapEntry, TimerHandle {
+/**
+ * A pending virtual timer. Mimics Node's `Timeout` object (ref/unref/refresh/close).
+ * It is its own `AsyncResource` (as a Node `Timeout` is the resource of its async
+ * context): it keeps the context it was created in, with no second object per timer.
+ */
+export class VirtualTimer extends AsyncResource implements HeapEntry, TimerHandle {
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -26,8 +30,9 @@ export class VirtualTimer implements HeapEntry, TimerHandle {
     readonly delay: number,
     readonly callback: (...args: any[]) => void,
     readonly args: readonly unknown[] | undefined,
-    readonly resource: AsyncResource,
-  ) {}
+  ) {
+    super('faultline.timer');
+  }
 
   ref(): this {
     if (!this.refed) {
@@ -69,6 +74,33 @@ export class VirtualTimer implements HeapEntry, TimerHandle {
   }
 }
 
+const ONCE = { once: true } as const;
+
+/**
+ * One `sleep` with a signal: the object is both the abort listener (`handleEvent`)
+ * and what the timer wakes, so a sleep allocates no listener closure.
+ */
+class SignalSleep {
+  timer: VirtualTimer | undefined;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly signal: AbortSignal,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  wake(): void {
+    this.signal.removeEventListener('abort', this);
+    this.resolve();
+  }
+
+  handleEvent(): void {
+    this.clock.cancel(this.timer);
+    this.reject(abortReason(this.signal));
+  }
+}
+
 export class VirtualClock implements Clock {
   /** Virtual milliseconds since the start of the run. */
   time = 0;
@@ -79,7 +111,6 @@ export class VirtualClock implements Clock {
   readonly heap = new TimerHeap<VirtualTimer>();
   private nextId = 1;
   private nextSeq = 0;
-  private readonly byId = new Map<number, VirtualTimer>();
 
   now(): number {
     return this.time;
@@ -89,8 +120,19 @@ export class VirtualClock implements Clock {
     return this.schedule('sleep', ms, fn, undefined);
   }
 
+  /** `sleepWith(this, ms, signal)` (see `Clock.sleep`), inlined: sleeps are the kernel's hottest path. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return sleepWith(this, ms, signal);
+    if (!signal) {
+      return new Promise<void>((resolve) => {
+        this.schedule('sleep', ms, resolve, undefined);
+      });
+    }
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    return new Promise<void>((resolve, reject) => {
+      const sleeper = new SignalSleep(this, signal, resolve, reject);
+      sleeper.timer = this.schedule('sleep', ms, () => sleeper.wake(), undefined);
+      signal.addEventListener('abort', sleeper, ONCE);
+    });
   }
 
   /** Node's delay rule: anything not in [1, 2^31 − 1] (NaN, 0, negative, huge) becomes 1 ms. */
@@ -108,17 +150,8 @@ export class VirtualClock implements Clock {
     if (typeof callback !== 'function') {
       throw new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
     }
-    const timer = new VirtualTimer(
-      this,
-      this.nextId++,
-      kind,
-      delay,
-      callback,
-      args,
-      new AsyncResource('faultline.timer'),
-    );
+    const timer = new VirtualTimer(this, this.nextId++, kind, delay, callback, args);
     this.created++;
-    this.byId.set(timer.id, timer);
     this.enqueue(timer, delay);
     return timer;
   }
@@ -132,24 +165,31 @@ export class VirtualClock implements Clock {
 
   reschedule(timer: VirtualTimer, delay: number): void {
     if (this.heap.remove(timer) && timer.hasRef()) this.refCount--;
-    this.byId.set(timer.id, timer);
     this.enqueue(timer, delay);
   }
 
   cancel(timer: VirtualTimer | undefined): void {
     if (!timer) return;
-    this.byId.delete(timer.id);
     if (this.heap.remove(timer)) {
       this.created++;
       if (timer.hasRef()) this.refCount--;
     }
   }
 
-  /** Clears by handle or numeric id, as `clearTimeout` accepts both. */
+  /**
+   * Clears by handle or numeric id, as `clearTimeout` accepts both. Only pending
+   * timers can be cleared, so an id is looked up in the queue (a linear scan:
+   * clearing by number is rare, and no id map then costs anything per timer).
+   */
   clear(handle: unknown): void {
     if (handle instanceof VirtualTimer) this.cancel(handle);
     else if (typeof handle === 'number' || typeof handle === 'string')
-      this.cancel(this.byId.get(Number(handle)));
+      this.cancel(this.pendingById(Number(handle)));
+  }
+
+  private pendingById(id: number): VirtualTimer | undefined {
+    for (const timer of this.heap.values()) if (timer.id === id) return timer;
+    return undefined;
   }
 
   /** Removes the next due timer from the queue, advances time to it and returns it (not yet run). */
@@ -159,14 +199,13 @@ export class VirtualClock implements Clock {
     if (timer.hasRef()) this.refCount--;
     if (timer.at > this.time) this.time = timer.at;
     if (timer.kind === 'interval') this.enqueue(timer, timer.delay);
-    else this.byId.delete(timer.id);
     return timer;
   }
 
   /** Runs a taken timer's callback in the async context it was created in. */
   static run(timer: VirtualTimer): void {
     const args = timer.args;
-    if (args === undefined || args.length === 0) timer.resource.runInAsyncScope(timer.callback);
-    else timer.resource.runInAsyncScope(timer.callback, undefined, ...args);
+    if (args === undefined || args.length === 0) timer.runInAsyncScope(timer.callback);
+    else timer.runInAsyncScope(timer.callback, undefined, ...args);
   }
 }
