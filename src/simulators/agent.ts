@@ -64,7 +64,8 @@ export function createAgent<I, O>(
   const { clock, trace } = deps;
 
   async function attempt(input: I, run: number, outer: AbortSignal | undefined): Promise<O> {
-    if (timeoutMs === undefined && outer === undefined) return handler(input, { signal: NEVER, run, agent: name });
+    if (timeoutMs === undefined && outer === undefined)
+      return handler(input, { signal: NEVER, run, agent: name });
     // Either the timeout or the caller's signal ends the run at once, even if the
     // handler ignores its signal; the handler's signal is aborted either way.
     const controller = new AbortController();
