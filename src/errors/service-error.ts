@@ -12,6 +12,9 @@ const SERVICE_BRAND = Symbol.for('faultline.service-error');
 /** Code of a `ServiceError` that carries an HTTP status (network errors use their Node code instead). */
 export const SERVICE_ERROR_CODE = 'SERVICE_ERROR';
 
+/** Code of a `ServiceError` for a 200 reply whose payload does not parse (`faults.malformed`). */
+export const MALFORMED_CODE = 'MALFORMED';
+
 /** What a `ServiceError` is built from. */
 export interface ServiceErrorInit {
   /** Name of the service that failed. */
@@ -29,7 +32,8 @@ export interface ServiceErrorInit {
   /**
    * For failures without a status: a Node network code (`'ECONNRESET'`, the
    * default, `'ETIMEDOUT'`, ...) or another code such as `'STREAM_ERROR'` (an
-   * in-band error event in a 200 stream).
+   * in-band error event in a 200 stream) or `'MALFORMED'` (a 200 payload that
+   * does not parse; `body` is then the raw text).
    */
   code?: string;
   /** Human-readable reason, appended to the message. */

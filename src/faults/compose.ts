@@ -3,11 +3,15 @@
  * own stream (forked by position and kind, so appending a fault never shifts
  * the draws of the faults before it), every fault decides every call in list
  * order (so each fault's draws do not depend on the others' outcomes), and the
- * effects are merged by precedence into one `Decision`.
+ * effects are merged by precedence into one `Decision`. Effects that cannot act
+ * on the call are dropped before precedence and never traced: stream faults and
+ * slow streams on calls that are not streamed, content faults on services that
+ * are not LLMs.
  */
 import { ConfigError } from '../errors/config-error.js';
 import type { Random } from '../random/random.js';
 import {
+  type ContentFaultEffect,
   type FailureEffect,
   type Fault,
   type FaultContext,
@@ -15,20 +19,25 @@ import {
   type FaultEffect,
   type FaultStage,
   isFault,
+  type MalformedEffect,
+  type RateLimitInfo,
   type ResponseLostEffect,
   type StreamFaultEffect,
 } from './fault.js';
 
 /** What a service asks its fault plan about one call. */
 export interface DecisionInput extends Omit<FaultContext, 'random'> {
-  /** Whether the call is streamed; stream faults apply only then. */
+  /** Whether the call is streamed; stream faults and slow streams apply only then. */
   readonly streaming: boolean;
+  /** Whether the service is an LLM; content faults (finishReason, emptyContent, invalidToolCall) apply only then. */
+  readonly llm?: boolean;
 }
 
 /**
  * The merged outcome of every fault for one call. Precedence: at most one
  * failure applies, the earliest stage winning (`transport` > `status` >
- * `response` > `stream`), ties to the fault listed first. Delays always add up.
+ * `response` > `stream` > `content`), ties to the fault listed first. Delays
+ * always add up; slow streams apply alongside any failure (the slowest wins).
  */
 export interface Decision {
   /** Sum of the delays of every latency effect. */
@@ -39,7 +48,18 @@ export interface Decision {
   readonly responseLost?: ResponseLostEffect;
   /** The streamed success breaks after some chunks. */
   readonly stream?: StreamFaultEffect;
-  /** Effects that apply, in list order (delays and the winning failure): what services trace. */
+  /** The handler runs, then the reply's payload is malformed. */
+  readonly malformed?: MalformedEffect;
+  /** The LLM reply's content is faulty (finish reason, empty, invalid tool call). */
+  readonly content?: ContentFaultEffect;
+  /** Gap between streamed chunks set by a slow-stream fault (the largest when several apply). */
+  readonly chunkGapMs?: number;
+  /** Rate-limit state after this call (the most restrictive rate limit), for rate-limit headers. */
+  readonly rateLimit?: RateLimitInfo;
+  /**
+   * Effects that apply: delays and slow streams in list order, then the winning
+   * failure. What services trace (rate-limit bookkeeping is not traced).
+   */
   readonly injected: readonly FaultEffect[];
 }
 
@@ -55,6 +75,7 @@ const RANK: Readonly<Record<FaultStage, number>> = {
   status: 1,
   response: 2,
   stream: 3,
+  content: 4,
   latency: 9,
 };
 
@@ -83,27 +104,47 @@ export function composeFaults(
   return {
     descriptions: started.map((s) => s.decider.description),
     decide(input) {
-      const { streaming, ...base } = input;
+      const { streaming, llm, ...base } = input;
       let delayMs = 0;
-      const delays: FaultEffect[] = [];
+      let chunkGapMs: number | undefined;
+      let rateLimit: RateLimitInfo | undefined;
+      const applied: FaultEffect[] = [];
       let failure: FaultEffect | undefined;
       for (const { decider, random: stream } of started) {
         for (const effect of decider.decide({ ...base, random: stream })) {
           if (effect.type === 'delay') {
             delayMs += effect.ms;
-            delays.push(effect);
+            applied.push(effect);
+          } else if (effect.type === 'quota') {
+            if (rateLimit === undefined || effect.rateLimit.remaining < rateLimit.remaining) {
+              rateLimit = effect.rateLimit;
+            }
+          } else if (effect.type === 'slow-stream') {
+            if (!streaming) continue;
+            chunkGapMs = Math.max(chunkGapMs ?? 0, effect.chunkGapMs);
+            applied.push(effect);
           } else if (effect.type === 'stream' && !streaming) {
             // stream faults do nothing to calls that are not streamed
+          } else if (effect.type === 'content' && llm !== true) {
+            // content faults do nothing to services that are not LLMs
           } else if (failure === undefined || RANK[effect.stage] < RANK[failure.stage]) {
             failure = effect;
           }
         }
       }
-      const injected = failure === undefined ? delays : [...delays, failure];
-      if (failure === undefined) return { delayMs, injected };
-      if (failure.type === 'response-lost') return { delayMs, responseLost: failure, injected };
-      if (failure.type === 'stream') return { delayMs, stream: failure, injected };
-      return { delayMs, failure: failure as FailureEffect, injected };
+      const injected = failure === undefined ? applied : [...applied, failure];
+      const decision: {
+        -readonly [K in keyof Decision]: Decision[K];
+      } = { delayMs, injected };
+      if (chunkGapMs !== undefined) decision.chunkGapMs = chunkGapMs;
+      if (rateLimit !== undefined) decision.rateLimit = rateLimit;
+      if (failure === undefined) return decision;
+      if (failure.type === 'response-lost') decision.responseLost = failure;
+      else if (failure.type === 'stream') decision.stream = failure;
+      else if (failure.type === 'malformed') decision.malformed = failure;
+      else if (failure.type === 'content') decision.content = failure;
+      else decision.failure = failure as FailureEffect;
+      return decision;
     },
   };
 }
@@ -135,5 +176,16 @@ export function effectData(effect: FaultEffect): Record<string, unknown> {
         : { effect: 'response-lost', status: effect.status };
     case 'stream':
       return { effect: `stream-${effect.mode}`, afterChunks: effect.afterChunks };
+    case 'malformed':
+      return { effect: 'malformed', kind: effect.kind, status: effect.status };
+    case 'slow-stream':
+      return { effect: 'slow-stream', chunkGapMs: effect.chunkGapMs };
+    case 'content':
+      if (effect.mode === 'length' || effect.mode === 'content_filter') {
+        return { effect: 'finish-reason', reason: effect.mode };
+      }
+      return { effect: effect.mode === 'empty' ? 'empty-content' : 'invalid-tool-call' };
+    case 'quota':
+      return { effect: 'quota', limit: effect.rateLimit.limit, remaining: effect.rateLimit.remaining };
   }
 }

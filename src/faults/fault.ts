@@ -4,22 +4,26 @@
  * with its own state (call counters, rate-limit windows) for one service. The
  * decider sees one call at a time and returns effects; all randomness comes
  * from the stream it is given. Services turn effects into behaviour: delays,
- * hangs, HTTP errors, network errors, lost responses, broken streams.
+ * hangs, HTTP errors, network errors, lost responses, malformed payloads,
+ * broken or slow streams, semantically faulty LLM replies.
  */
 import type { Random } from '../random/random.js';
 
 /**
  * Where in a call an effect acts, which is also its precedence: when several
  * faults fail the same call, the earliest stage wins (`transport` over `status`
- * over `response` over `stream`), ties go to the fault listed first.
- * `latency` effects never fail a call: their delays add up.
+ * over `response` over `stream` over `content`), ties go to the fault listed
+ * first. `latency` effects never fail a call: their delays (and slow-stream
+ * gaps) apply alongside whatever else happens.
  *
  * - `transport`: the request never reaches the handler (outage, flapping, hang, timeout, reset).
  * - `status`: the service answers with an HTTP error instead of doing the work (errors, rate limit, 529).
- * - `response`: the handler runs, then the caller sees a failure (response lost).
+ * - `response`: the handler runs, then the caller sees a failure (response lost, malformed payload).
  * - `stream`: a streamed success breaks after some chunks (in-band error, stall, truncation).
+ * - `content`: an LLM success whose meaning is faulty (finish reason, empty content, invalid tool call).
+ * - `latency`: never fails a call (latency, slow streams, rate-limit bookkeeping).
  */
-export type FaultStage = 'transport' | 'status' | 'response' | 'stream' | 'latency';
+export type FaultStage = 'transport' | 'status' | 'response' | 'stream' | 'content' | 'latency';
 
 /** What a decider sees for one call. */
 export interface FaultContext {
@@ -120,13 +124,53 @@ export interface StreamFaultEffect extends EffectBase {
   readonly message?: string;
 }
 
+/** How a malformed payload is broken (see `faults.malformed`). */
+export type MalformedKind = 'truncated-json' | 'wrong-shape' | 'empty' | 'html';
+
+/** The handler runs, then the payload the caller receives is not the JSON it expects. */
+export interface MalformedEffect extends EffectBase {
+  readonly type: 'malformed';
+  readonly kind: MalformedKind;
+  /** HTTP status of the malformed reply (200, or e.g. 502 for a proxy's HTML page). */
+  readonly status: number;
+}
+
+/** A streamed success whose chunks arrive `chunkGapMs` apart instead of at the service's speed. */
+export interface SlowStreamEffect extends EffectBase {
+  readonly type: 'slow-stream';
+  readonly chunkGapMs: number;
+}
+
+/** What a content fault does to an LLM reply. */
+export type ContentFaultMode = 'length' | 'content_filter' | 'empty' | 'invalid-tool-call';
+
+/**
+ * An LLM success whose content is faulty: cut with finish reason `length` or
+ * `content_filter`, empty, or a tool call with invalid JSON arguments. Services
+ * that are not LLMs ignore it.
+ */
+export interface ContentFaultEffect extends EffectBase {
+  readonly type: 'content';
+  readonly mode: ContentFaultMode;
+}
+
+/** Rate-limit bookkeeping of an admitted call (never fails it): LLM services turn it into headers. */
+export interface QuotaEffect extends EffectBase {
+  readonly type: 'quota';
+  readonly rateLimit: RateLimitInfo;
+}
+
 export type FaultEffect =
   | DelayEffect
   | HangEffect
   | NetworkErrorEffect
   | StatusErrorEffect
   | ResponseLostEffect
-  | StreamFaultEffect;
+  | StreamFaultEffect
+  | MalformedEffect
+  | SlowStreamEffect
+  | ContentFaultEffect
+  | QuotaEffect;
 
 /** Effects that fail a call (at most one applies per call). */
 export type FailureEffect = HangEffect | NetworkErrorEffect | StatusErrorEffect;

@@ -28,7 +28,9 @@ export interface RateLimitOptions {
  * rounded up to the next second (form `'date'`). Every arriving call counts,
  * including ones another fault fails. Headers also carry `x-ratelimit-limit`,
  * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (seconds); LLM services
- * add their provider's rate-limit headers.
+ * add their provider's rate-limit headers. Admitted calls carry the window's
+ * state too (`remaining` counting down to 0), which services put in the
+ * rate-limit headers of their successful replies.
  *
  * @example
  * ```ts
@@ -56,8 +58,11 @@ export function rateLimit(options: RateLimitOptions): Fault {
         used = 0;
       }
       used++;
-      if (used <= limit) return [];
       const resetMs = (current + 1) * per - now;
+      if (used <= limit) {
+        const rateLimit = { limit, remaining: limit - used, resetMs };
+        return [{ type: 'quota', fault: 'rateLimit', stage: 'latency', rateLimit }];
+      }
       const waitMs = fixedWait ?? resetMs;
       return [rateLimitedEffect(waitMs, form, wallNow, { limit, remaining: 0, resetMs })];
     };

@@ -7,19 +7,26 @@
  * streamed call (`stream: true`) answers at ttft with an SSE body whose
  * prelude and first token are available at once and whose later tokens arrive
  * on the clock. Stream faults (`streamError`, `stall`, `truncate`) break the
- * stream after N content chunks. HTTP error faults answer with provider-shaped
- * bodies and headers (see `llm-provider-shapes.ts`).
+ * stream after N content chunks; `slowStream` spaces its chunks further apart.
+ * HTTP error faults answer with provider-shaped bodies and headers (see
+ * `llm-provider-shapes.ts`). Content faults (`finishReason`, `emptyContent`,
+ * `invalidToolCall`) reshape a 200 reply: `service.end` stays `ok`, with
+ * `fault` set. `malformed` breaks the payload after the work (see
+ * `service-malformed.ts`; in a stream, the first content event). Successful
+ * replies carry the provider's rate-limit headers, following a
+ * `faults.rateLimit` window when there is one.
  *
  * `call(request)` returns the parsed provider JSON (or, for `stream: true`, an
  * async iterable of parsed chunks that throws a `ServiceError` with code
- * `STREAM_ERROR` on an in-band error event), so the service is usable without
+ * `STREAM_ERROR` on an in-band error event, `MALFORMED` on a chunk that does
+ * not parse), so the service is usable without
  * HTTP. `respond(httpRequest)` gives the HTTP reply (contract in `service.ts`).
  * Traces as a generic service does; a streamed call's `service.end` comes when
  * its stream ends, with `fault` set when a stream fault cut it.
  */
 import { ConfigError } from '../errors/config-error.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { Fault, StatusErrorEffect, StreamFaultEffect } from '../faults/fault.js';
+import type { Fault, MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../faults/fault.js';
 import { lognormal } from '../random/dist.js';
 import type { Distribution } from '../random/distribution.js';
 import type { Duration } from '../time/duration.js';
@@ -33,18 +40,20 @@ import {
   type LlmRequest,
   type LlmResponses,
   lastUserText,
-  maxTokens,
   promptText,
+  type QuotaState,
   type StreamEvent,
   serializeEvent,
+  shapeOutput,
   streamShape,
   successBody,
   successHeaders,
-  tokenize,
+  wrongShape,
 } from './llm-provider-shapes.js';
 import { type Scheduled, ScheduledStream } from './llm-stream.js';
 import { type CallEnd, type CallScope, type ServiceContext, ServiceEngine } from './service-engine.js';
 import { type CallOptions, type HttpReply, type HttpRequest, jsonReply } from './service-http.js';
+import { malformedCallValue, malformedError, malformedReply, truncateJson } from './service-malformed.js';
 
 export type {
   AnthropicMessage,
@@ -142,7 +151,12 @@ export function createLlmService<P extends LlmProvider>(
   const engine = new ServiceEngine(
     ctx,
     name,
-    { latency: options.ttft ?? DEFAULT_TTFT, faults: options.faults, concurrency: options.concurrency },
+    {
+      latency: options.ttft ?? DEFAULT_TTFT,
+      faults: options.faults,
+      concurrency: options.concurrency,
+      llm: true,
+    },
     label,
   );
   const gapMs = 1000 / tps;
@@ -205,46 +219,67 @@ export function createLlmService<P extends LlmProvider>(
       );
     }
     if (typeof text !== 'string') throw badRequest(scope, 'respond() must return a string', undefined, 500);
-    let tokens = tokenize(text);
-    const limit = maxTokens(request);
-    const truncated = limit !== undefined && tokens.length > limit;
-    if (truncated) tokens = tokens.slice(0, limit);
     const idPrefix = provider === 'openai' ? 'chatcmpl-' : 'msg_';
+    const toolCallId = `${provider === 'openai' ? 'call_' : 'toolu_'}${name}_${scope.index}`;
     return {
       id: `${idPrefix}${name}_${scope.index}`,
       model: typeof request.model === 'string' ? request.model : (options.model ?? DEFAULT_MODEL[provider]),
       created: Math.floor(engine.wallTime(clock.now()) / 1000),
-      tokens,
       promptTokens: estimateTokens(promptText(request)),
-      truncated,
+      ...shapeOutput(text, request, scope.decision.content?.mode, toolCallId),
     };
   };
 
-  /** Waits out generation and returns the JSON body. */
+  /** Rate-limit state for the success headers of a call. */
+  const quota = (scope: CallScope, c: Completion): QuotaState => ({
+    ...(scope.decision.rateLimit ? { rateLimit: scope.decision.rateLimit } : {}),
+    arrivedAt: scope.wallNow,
+    now: engine.wallTime(clock.now()),
+    tokens: c.promptTokens + c.tokens.length,
+  });
+
+  /** `service.end` marks a content fault (the call still succeeds). */
+  const contentMark = (scope: CallScope): { fault?: string } =>
+    scope.decision.content ? { fault: scope.decision.content.fault } : {};
+
+  /** Waits out generation and returns the completion and its JSON body. */
   const generate = async (request: LlmRequest, scope: CallScope) => {
     const c = await complete(request, scope);
     await clock.sleep(Math.max(0, c.tokens.length - 1) * gapMs, scope.signal);
-    return successBody(provider, c);
+    return { c, body: successBody(provider, c) };
   };
+
+  /** A malformed reply that is not a stream, for the JSON body `body` of `c`. */
+  const malformedJson = (bad: MalformedEffect, scope: CallScope, c: Completion, body: unknown) => {
+    const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
+    const shape = wrongShape(provider, body);
+    return { reply: malformedReply(bad, body, shape, headers), shape };
+  };
+
+  /** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
+  const replacesStream = (bad: MalformedEffect | undefined): bad is MalformedEffect =>
+    bad !== undefined && (bad.kind === 'html' || bad.status >= 400);
 
   /** Builds the scheduled stream of events and the promise of its end. */
   const stream = async (request: LlmRequest, scope: CallScope) => {
     const c = await complete(request, scope);
     const events = streamShape(provider, c, request.stream_options?.include_usage === true);
     const t = clock.now();
+    const gap = scope.decision.chunkGapMs ?? gapMs;
     const fault: StreamFaultEffect | undefined = scope.decision.stream;
+    const bad = scope.decision.malformed;
     const n = c.tokens.length;
     const cut = fault ? Math.min(fault.afterChunks, n) : n;
-    const items: Scheduled<StreamEvent>[] = events.prelude.map((value) => ({ at: t, value }));
-    for (let k = 0; k < cut; k++) items.push({ at: t + k * gapMs, value: events.token(c.tokens[k]!) });
+    let items: Scheduled<StreamEvent>[] = events.prelude.map((value) => ({ at: t, value }));
+    for (let k = 0; k < cut; k++) items.push({ at: t + k * gap, value: events.token(c.tokens[k]!) });
     let endAt: number | 'stall';
     if (!fault) {
-      endAt = t + Math.max(0, n - 1) * gapMs;
+      endAt = t + Math.max(0, n - 1) * gap;
       for (const value of events.terminal) items.push({ at: endAt, value });
     } else if (fault.mode === 'stall') {
       endAt = 'stall';
     } else {
-      endAt = t + cut * gapMs;
+      endAt = t + cut * gap;
       if (fault.mode === 'error') {
         items.push({
           at: endAt,
@@ -252,12 +287,30 @@ export function createLlmService<P extends LlmProvider>(
         });
       }
     }
+    if (bad?.kind === 'empty') {
+      items = [];
+      endAt = t;
+    } else if (bad) {
+      // the first event after the prelude (the first content event) is broken
+      const k = Math.min(events.prelude.length, items.length - 1);
+      const { at, value } = items[k]!;
+      const broken: StreamEvent =
+        bad.kind === 'truncated-json'
+          ? { ...eventName(value), data: truncateJson(JSON.stringify(value.data)), malformed: true }
+          : { ...eventName(value), data: wrongShape(provider, value.data) };
+      items[k] = { at, value: broken };
+    }
     const scheduled = new ScheduledStream(clock, items, endAt, scope.signal);
-    const end: Promise<CallEnd> = scheduled.done.then((outcome) => {
+    const content = scope.decision.content;
+    const end: Promise<CallEnd> = scheduled.done.then((outcome): CallEnd => {
+      // a consumer that gives up on a malformed stream (an SDK failing to parse a chunk) cancels it
+      if (outcome === 'cancelled' && bad) return { outcome: 'error', status: 200, fault: bad.fault };
       if (outcome !== 'complete') return { outcome: 'aborted', status: 200 };
-      return fault ? { outcome: 'error', status: 200, fault: fault.fault } : { outcome: 'ok', status: 200 };
+      const broke = fault ?? bad;
+      if (broke) return { outcome: 'error', status: 200, fault: broke.fault };
+      return content ? { outcome: 'ok', status: 200, fault: content.fault } : { outcome: 'ok', status: 200 };
     });
-    return { scheduled, end, fault };
+    return { scheduled, end, fault, c };
   };
 
   const parseHttp = (http: HttpRequest): { request: LlmRequest; invalid?: string } => {
@@ -286,9 +339,23 @@ export function createLlmService<P extends LlmProvider>(
         signal,
         streaming,
         async (scope) => {
-          if (!streaming) return { value: await generate(request, scope), status: 200 };
+          const bad = scope.decision.malformed;
+          if (!streaming || replacesStream(bad)) {
+            let c: Completion;
+            let body: unknown;
+            if (streaming) {
+              c = await complete(request, scope);
+              body = successBody(provider, c);
+            } else {
+              ({ c, body } = await generate(request, scope));
+            }
+            if (!bad) return { value: body, status: 200, ...contentMark(scope) };
+            const { reply, shape } = malformedJson(bad, scope, c, body);
+            const value = malformedCallValue(bad, reply, shape, name, scope.index);
+            return { value, status: bad.status, fault: bad.fault, failed: true };
+          }
           const { scheduled, end, fault } = await stream(request, scope);
-          return { value: parsedChunks(scheduled, name, scope, fault), status: 200, end };
+          return { value: parsedChunks(scheduled, name, scope, fault ?? bad), status: 200, end };
         },
         shape,
       );
@@ -304,17 +371,25 @@ export function createLlmService<P extends LlmProvider>(
           streaming,
           async (scope) => {
             if (invalid) throw badRequest(scope, invalid);
+            const bad = scope.decision.malformed;
             if (!streaming) {
-              const body = await generate(request, scope);
-              return {
-                value: jsonReply(200, body, successHeaders(provider, requestId(scope), false)),
-                status: 200,
-              };
+              const { c, body } = await generate(request, scope);
+              if (bad) {
+                const { reply } = malformedJson(bad, scope, c, body);
+                return { value: reply, status: bad.status, fault: bad.fault, failed: true };
+              }
+              const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
+              return { value: jsonReply(200, body, headers), status: 200, ...contentMark(scope) };
             }
-            const { scheduled, end } = await stream(request, scope);
+            if (replacesStream(bad)) {
+              const c = await complete(request, scope);
+              const { reply } = malformedJson(bad, scope, c, successBody(provider, c));
+              return { value: reply, status: bad.status, fault: bad.fault, failed: true };
+            }
+            const { scheduled, end, c } = await stream(request, scope);
             const reply: HttpReply = {
               status: 200,
-              headers: successHeaders(provider, requestId(scope), true),
+              headers: successHeaders(provider, requestId(scope), true, quota(scope, c)),
               body: mapStream(scheduled, serializeEvent),
             };
             return { value: reply, status: 200, end };
@@ -330,6 +405,10 @@ export function createLlmService<P extends LlmProvider>(
     },
   };
   return service as LlmService<P>;
+}
+
+function eventName(event: StreamEvent): { event?: string } {
+  return event.event === undefined ? {} : { event: event.event };
 }
 
 function defaultReply(request: LlmRequest, index: number): string {
@@ -354,12 +433,16 @@ function mapStream<T, U>(source: ScheduledStream<T>, map: (item: T) => U): Async
   };
 }
 
-/** Parsed chunks for `call({ stream: true })`: skips `[DONE]` and pings, throws on an in-band error event. */
+/**
+ * Parsed chunks for `call({ stream: true })`: skips `[DONE]` and pings, throws
+ * on an in-band error event (`STREAM_ERROR`) and on a chunk that does not parse
+ * (`MALFORMED`), as an SDK's stream does.
+ */
 function parsedChunks<T>(
   source: ScheduledStream<StreamEvent>,
   service: string,
   scope: CallScope,
-  fault: StreamFaultEffect | undefined,
+  fault: StreamFaultEffect | MalformedEffect | undefined,
 ): AsyncIterableIterator<T> {
   return {
     async next(): Promise<IteratorResult<T>> {
@@ -367,6 +450,10 @@ function parsedChunks<T>(
         const r = await source.next();
         if (r.done) return { value: undefined, done: true };
         const event = r.value;
+        if (event.malformed && fault?.type === 'malformed') {
+          await source.return();
+          throw malformedError(fault, String(event.data), service, scope.index);
+        }
         if (event.error) {
           await source.return();
           throw new ServiceError({

@@ -11,6 +11,9 @@
  * concurrency slot (FIFO), waits the latency plus fault delays, then either
  * answers with the status error or runs the work. A lost response runs the
  * work and then rejects. The slot is held until the work (or its stream) ends.
+ * Faults that reshape a reply the work produced (malformed payloads, slow
+ * streams, LLM content faults) are in the decision the work receives; the
+ * service applies them and tells the engine through `WorkResult.fault`.
  */
 import { ConfigError } from '../errors/config-error.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -74,6 +77,13 @@ export interface WorkResult<T> {
   readonly status?: number;
   /** For streamed results: settles when the stream ends; the call is traced as ended then. */
   readonly end?: Promise<CallEnd>;
+  /**
+   * A fault shaped the value (a malformed payload, an LLM content fault): traced
+   * in `service.end` as `fault`. With `failed`, the outcome is `'error'`
+   * although the call resolves (the caller got a broken payload).
+   */
+  readonly fault?: string;
+  readonly failed?: boolean;
 }
 
 export interface EngineOptions {
@@ -82,6 +92,8 @@ export interface EngineOptions {
   readonly faults?: readonly Fault[] | Fault;
   /** Calls in service at once; the rest queue FIFO. Default unlimited. */
   readonly concurrency?: number;
+  /** An LLM service: content faults (finishReason, emptyContent, invalidToolCall) apply. Default false. */
+  readonly llm?: boolean;
 }
 
 /** Builds the error for a status effect (LLM services shape it per provider). */
@@ -95,6 +107,7 @@ export class ServiceEngine {
   private readonly latencyRandom: Random;
   private readonly origin: number;
   private readonly epoch: number;
+  private readonly llm: boolean;
 
   constructor(
     readonly context: ServiceContext,
@@ -124,6 +137,7 @@ export class ServiceEngine {
     this.slots = new ServiceSlots(limit);
     this.origin = context.origin ?? 0;
     this.epoch = context.epoch ?? 0;
+    this.llm = options.llm === true;
     context.trace.emit('service.create', name, {
       faults: [...this.plan.descriptions],
       ...(Number.isFinite(limit) ? { concurrency: limit } : {}),
@@ -163,6 +177,7 @@ export class ServiceEngine {
       callIndex: index,
       request,
       streaming,
+      llm: this.llm,
     });
     for (const effect of decision.injected) {
       trace.emit('fault.injected', this.name, { call: index, fault: effect.fault, ...effectData(effect) });
@@ -231,7 +246,11 @@ export class ServiceEngine {
         deferred = true;
         result.end.then(end, (error) => end(endOf(error, signal)));
       } else {
-        end({ outcome: 'ok', ...(result.status !== undefined ? { status: result.status } : {}) });
+        end({
+          outcome: result.failed ? 'error' : 'ok',
+          ...(result.status !== undefined ? { status: result.status } : {}),
+          ...(result.fault !== undefined ? { fault: result.fault } : {}),
+        });
       }
       return result.value;
     } catch (error) {

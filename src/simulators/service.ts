@@ -7,8 +7,11 @@
  * - `service.create` `{ faults: string[], concurrency? }` once, when the service is made;
  * - `service.call` `{ call }` when a call arrives;
  * - `fault.injected` `{ call, fault, effect, ... }` for each fault effect that applies
- *   (`delayMs`, `status`, `errorType`, `retryAfterMs`, `code`, `afterMs`, `afterChunks`);
- * - `service.end` `{ call, outcome: 'ok' | 'error' | 'aborted', status?, latency, fault?, code? }`.
+ *   (`delayMs`, `status`, `errorType`, `retryAfterMs`, `code`, `afterMs`, `afterChunks`,
+ *   `kind`, `chunkGapMs`, `reason`);
+ * - `service.end` `{ call, outcome: 'ok' | 'error' | 'aborted', status?, latency, fault?, code? }`;
+ *   a malformed payload ends as `outcome: 'error'` with `fault: 'malformed'` even when
+ *   `call()` resolves with it (a wrong-shaped value).
  *
  * HTTP entry for the HTTP bridge: `service.respond({ method, url, headers, body }, { signal })`
  * resolves to an `HttpReply` `{ status, headers, body }` (body text, or an async
@@ -20,14 +23,20 @@
  * mapping of the generic service: the request body parsed as JSON is passed to
  * `handle`; its result is a 200 JSON reply; a `ServiceError` with a status
  * becomes that status, headers and body; any other handler error becomes a 500.
+ * With a `faults.rateLimit`, 200 replies carry `x-ratelimit-limit`,
+ * `x-ratelimit-remaining` (counting down in the window) and `x-ratelimit-reset`
+ * (seconds). `faults.malformed` replaces the handler's reply after it ran (see
+ * `service-malformed.ts`: `wrong-shape` is `{ data: value }`). The LLM content
+ * faults and `slowStream` do not apply to generic services (never traced).
  */
 import { ConfigError } from '../errors/config-error.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { Fault } from '../faults/fault.js';
+import type { Fault, RateLimitInfo } from '../faults/fault.js';
 import type { Distribution } from '../random/distribution.js';
 import type { Duration } from '../time/duration.js';
-import { type ServiceContext, ServiceEngine } from './service-engine.js';
+import { type CallScope, type ServiceContext, ServiceEngine } from './service-engine.js';
 import { type CallOptions, type HttpReply, type HttpRequest, jsonReply, parseBody } from './service-http.js';
+import { malformedCallValue, malformedReply } from './service-malformed.js';
 
 export type { CallEnd, ServiceContext } from './service-engine.js';
 export type { CallOptions, HttpReply, HttpRequest } from './service-http.js';
@@ -104,9 +113,19 @@ export function createService<Req = unknown, Res = unknown>(
     },
     call(request, callOptions) {
       const signal = callOptions?.signal;
-      return engine.run(request, signal, false, async (scope) => ({
-        value: await run(request, { callIndex: scope.index, signal }),
-      }));
+      return engine.run(request, signal, false, async (scope) => {
+        const value = await run(request, { callIndex: scope.index, signal });
+        const bad = scope.decision.malformed;
+        if (!bad) return { value };
+        const wrongShape = { data: value };
+        const reply = malformedReply(bad, value, wrongShape);
+        return {
+          value: malformedCallValue(bad, reply, wrongShape, name, scope.index) as Awaited<Res>,
+          status: bad.status,
+          fault: bad.fault,
+          failed: true,
+        };
+      });
     },
     async respond(http, callOptions) {
       const signal = callOptions?.signal;
@@ -127,7 +146,13 @@ export function createService<Req = unknown, Res = unknown>(
               cause: error,
             });
           }
-          return { value: jsonReply(200, value), status: 200 };
+          const headers = rateLimitHeaders(scope, ctx.clock.now());
+          const bad = scope.decision.malformed;
+          if (bad) {
+            const reply = malformedReply(bad, value, { data: value }, headers);
+            return { value: reply, status: bad.status, fault: bad.fault, failed: true };
+          }
+          return { value: jsonReply(200, value, headers), status: 200 };
         });
       } catch (error) {
         if (ServiceError.is(error) && error.status !== undefined) {
@@ -136,6 +161,18 @@ export function createService<Req = unknown, Res = unknown>(
         throw error;
       }
     },
+  };
+}
+
+/** `x-ratelimit-*` headers from the call's rate-limit state (none without a `faults.rateLimit`). */
+function rateLimitHeaders(scope: CallScope, now: number): Record<string, string> {
+  const info: RateLimitInfo | undefined = scope.decision.rateLimit;
+  if (!info) return {};
+  const resetMs = Math.max(0, info.resetMs - (now - scope.startedAt));
+  return {
+    'x-ratelimit-limit': String(info.limit),
+    'x-ratelimit-remaining': String(info.remaining),
+    'x-ratelimit-reset': String(Math.ceil(resetMs / 1000)),
   };
 }
 

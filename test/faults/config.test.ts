@@ -154,6 +154,81 @@ describe('fault parameters', () => {
       () => faults.truncate({ afterChunks: 1, rate: 7 }),
       'faults.truncate({ rate }): got 7; expected a probability in [0, 1]',
     ],
+    [
+      'malformed rate missing',
+      () => faults.malformed({} as any),
+      'faults.malformed({ rate }): got undefined; expected a probability in [0, 1]',
+    ],
+    [
+      'malformed kind',
+      () => faults.malformed({ rate: 0.1, kind: 'xml' as any }),
+      `faults.malformed({ kind }): got "xml"; expected one of 'truncated-json', 'wrong-shape', 'empty', 'html'`,
+    ],
+    [
+      'malformed status',
+      () => faults.malformed({ rate: 0.1, status: 301 }),
+      'faults.malformed({ status }): got 301; expected 200, or an HTTP error status (an integer in [400, 599])',
+    ],
+    [
+      'malformed unknown key',
+      () => faults.malformed({ rate: 0.1, kinds: ['html'] } as any),
+      'faults.malformed({ kinds }): got ["html"]; expected one of the options rate, kind, status',
+    ],
+    [
+      'slowStream neither speed',
+      () => faults.slowStream({ rate: 0.5 }),
+      'faults.slowStream({ tokensPerSecond }): got undefined; expected exactly one of tokensPerSecond or chunkDelay',
+    ],
+    [
+      'slowStream both speeds',
+      () => faults.slowStream({ tokensPerSecond: 2, chunkDelay: '1s' }),
+      'faults.slowStream({ tokensPerSecond }): got 2; expected exactly one of tokensPerSecond or chunkDelay',
+    ],
+    [
+      'slowStream tokensPerSecond',
+      () => faults.slowStream({ tokensPerSecond: 0 }),
+      'faults.slowStream({ tokensPerSecond }): got 0; expected a finite number > 0',
+    ],
+    [
+      'slowStream chunkDelay',
+      () => faults.slowStream({ chunkDelay: 'slow' }),
+      'faults.slowStream({ chunkDelay }): got "slow"',
+    ],
+    [
+      'slowStream rate',
+      () => faults.slowStream({ rate: 2, tokensPerSecond: 1 }),
+      'faults.slowStream({ rate }): got 2; expected a probability in [0, 1]',
+    ],
+    [
+      'slowStream options missing',
+      () => faults.slowStream(undefined as any),
+      'faults.slowStream(options): got undefined; expected an options object with rate, tokensPerSecond, chunkDelay',
+    ],
+    [
+      'finishReason reason',
+      () => faults.finishReason({ rate: 1, reason: 'stop' as any }),
+      `faults.finishReason({ reason }): got "stop"; expected one of 'length', 'content_filter'`,
+    ],
+    [
+      'finishReason rate',
+      () => faults.finishReason({ rate: -1, reason: 'length' }),
+      'faults.finishReason({ rate }): got -1; expected a probability in [0, 1]',
+    ],
+    [
+      'emptyContent rate',
+      () => faults.emptyContent({ rate: '10%' as any }),
+      'faults.emptyContent({ rate }): got "10%"; expected a probability in [0, 1]',
+    ],
+    [
+      'invalidToolCall options',
+      () => faults.invalidToolCall(0.1 as any),
+      'faults.invalidToolCall(options): got 0.1; expected an options object with rate',
+    ],
+    [
+      'invalidToolCall unknown key',
+      () => faults.invalidToolCall({ rate: 0.1, tool: 'x' } as any),
+      'faults.invalidToolCall({ tool }): got "x"; expected one of the options rate',
+    ],
   ];
 
   it.each(cases)('%s → ConfigError naming the option and the value', (_, build, expected) => {
@@ -169,5 +244,20 @@ describe('fault parameters', () => {
     );
     expect(faults.when({ afterCalls: 3 }, inner).kind).toBe('when');
     expect(faults.timeout({ after: '1s', status: 504 }).kind).toBe('timeout');
+    expect(faults.malformed({ rate: 0.1 }).description).toBe('malformed(rate=0.1, kind=any, status=200)');
+    expect(faults.malformed({ rate: 1, kind: 'html', status: 502 }).description).toBe(
+      'malformed(rate=1, kind=html, status=502)',
+    );
+    expect(faults.slowStream({ tokensPerSecond: 4 }).description).toBe(
+      'slowStream(rate=1, tokensPerSecond=4)',
+    );
+    expect(faults.slowStream({ rate: 0.2, chunkDelay: '2s' }).description).toBe(
+      'slowStream(rate=0.2, chunkDelay=constant(2000))',
+    );
+    expect(faults.finishReason({ rate: 0.1, reason: 'content_filter' }).description).toBe(
+      'finishReason(rate=0.1, reason=content_filter)',
+    );
+    expect(faults.emptyContent({ rate: 0 }).description).toBe('emptyContent(rate=0)');
+    expect(faults.invalidToolCall({ rate: 1 }).kind).toBe('invalidToolCall');
   });
 });

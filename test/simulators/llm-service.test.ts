@@ -101,7 +101,7 @@ describe('createLlmService: non-streamed', () => {
       stop_reason: 'end_turn',
       usage: { output_tokens: 5 },
     });
-    expect(cut.content[0]!.text).toBe('one two');
+    expect(cut.content[0]).toEqual({ type: 'text', text: 'one two' });
     expect(cut.stop_reason).toBe('max_tokens');
   });
 

@@ -1,0 +1,41 @@
+/*
+ * `faults.emptyContent`: an LLM reply that succeeds with no content at all.
+ */
+import { type ContentFaultEffect, defineFault, type Fault } from './fault.js';
+import { checkOptions, probability } from './validate.js';
+
+export interface EmptyContentOptions {
+  /** Fraction of LLM calls answered with empty content, in [0, 1]. */
+  rate: number;
+}
+
+/**
+ * With probability `rate`, an LLM reply is a normal 200 with nothing in it:
+ * OpenAI `message.content: ''` with `finish_reason: 'stop'`, Anthropic
+ * `content: []` with `stop_reason: 'end_turn'`; a stream carries no content
+ * events (Anthropic: no content block at all) and ends at once. Usage reports
+ * 0 output tokens. Services that are not LLMs ignore this fault (nothing is
+ * traced). Traced `fault.injected` `{ effect: 'empty-content' }`.
+ *
+ * @example
+ * ```ts
+ * faults.emptyContent({ rate: 0.02 })
+ * ```
+ */
+export function emptyContent(options: EmptyContentOptions): Fault {
+  const o = checkOptions('emptyContent', options, ['rate'], true);
+  const rate = probability('emptyContent', 'rate', o.rate);
+  const effect: ContentFaultEffect = {
+    type: 'content',
+    fault: 'emptyContent',
+    stage: 'content',
+    mode: 'empty',
+  };
+  return defineFault(
+    'emptyContent',
+    `emptyContent(rate=${rate})`,
+    () =>
+      ({ random }) =>
+        random.chance(rate) ? [effect] : [],
+  );
+}
