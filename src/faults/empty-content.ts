@@ -1,7 +1,8 @@
 /*
  * `faults.emptyContent`: an LLM reply that succeeds with no content at all.
  */
-import { type ContentFaultEffect, defineFault, type Fault } from './fault.js';
+import { contentFault } from './content-fault.js';
+import type { Fault } from './fault.js';
 import { checkOptions, probability } from './validate.js';
 
 export interface EmptyContentOptions {
@@ -25,17 +26,5 @@ export interface EmptyContentOptions {
 export function emptyContent(options: EmptyContentOptions): Fault {
   const o = checkOptions('emptyContent', options, ['rate'], true);
   const rate = probability('emptyContent', 'rate', o.rate);
-  const effect: ContentFaultEffect = {
-    type: 'content',
-    fault: 'emptyContent',
-    stage: 'content',
-    mode: 'empty',
-  };
-  return defineFault(
-    'emptyContent',
-    `emptyContent(rate=${rate})`,
-    () =>
-      ({ random }) =>
-        random.chance(rate) ? [effect] : [],
-  );
+  return contentFault('emptyContent', `emptyContent(rate=${rate})`, rate, 'empty');
 }

@@ -3,7 +3,8 @@
  * finish reason (`length` / `content_filter`), as when the model runs out of
  * output tokens or a safety filter stops it.
  */
-import { type ContentFaultEffect, defineFault, type Fault } from './fault.js';
+import { contentFault } from './content-fault.js';
+import type { Fault } from './fault.js';
 import { checkOptions, oneOf, probability } from './validate.js';
 
 export interface FinishReasonOptions {
@@ -32,17 +33,5 @@ export function finishReason(options: FinishReasonOptions): Fault {
   const o = checkOptions('finishReason', options, ['rate', 'reason'], true);
   const rate = probability('finishReason', 'rate', o.rate);
   const reason = oneOf('finishReason', 'reason', o.reason, ['length', 'content_filter']);
-  const effect: ContentFaultEffect = {
-    type: 'content',
-    fault: 'finishReason',
-    stage: 'content',
-    mode: reason,
-  };
-  return defineFault(
-    'finishReason',
-    `finishReason(rate=${rate}, reason=${reason})`,
-    () =>
-      ({ random }) =>
-        random.chance(rate) ? [effect] : [],
-  );
+  return contentFault('finishReason', `finishReason(rate=${rate}, reason=${reason})`, rate, reason);
 }

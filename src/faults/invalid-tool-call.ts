@@ -2,7 +2,8 @@
  * `faults.invalidToolCall`: an LLM reply that calls a tool with arguments that
  * are not valid JSON.
  */
-import { type ContentFaultEffect, defineFault, type Fault } from './fault.js';
+import { contentFault } from './content-fault.js';
+import type { Fault } from './fault.js';
 import { checkOptions, probability } from './validate.js';
 
 export interface InvalidToolCallOptions {
@@ -32,17 +33,5 @@ export interface InvalidToolCallOptions {
 export function invalidToolCall(options: InvalidToolCallOptions): Fault {
   const o = checkOptions('invalidToolCall', options, ['rate'], true);
   const rate = probability('invalidToolCall', 'rate', o.rate);
-  const effect: ContentFaultEffect = {
-    type: 'content',
-    fault: 'invalidToolCall',
-    stage: 'content',
-    mode: 'invalid-tool-call',
-  };
-  return defineFault(
-    'invalidToolCall',
-    `invalidToolCall(rate=${rate})`,
-    () =>
-      ({ random }) =>
-        random.chance(rate) ? [effect] : [],
-  );
+  return contentFault('invalidToolCall', `invalidToolCall(rate=${rate})`, rate, 'invalid-tool-call');
 }
