@@ -135,6 +135,7 @@ async function measure(mode: Mode, rounds: number): Promise<void> {
       ` — ${(((calls / wall) * 1000) / 1e3).toFixed(0)} k calls/s, ${(((events / wall) * 1000) / 1e6).toFixed(2)} M events/s, ` +
       `virtual/wall ${(virtualMs / wall).toFixed(0)}×`,
   );
+  console.log(`  trace hash ${result.trace.hash}`);
 }
 
 export async function main(rounds = 5): Promise<void> {

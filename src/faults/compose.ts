@@ -70,6 +70,9 @@ export interface FaultPlan {
   decide(input: DecisionInput): Decision;
 }
 
+/** The `injected` list of calls no effect applies to (most calls): shared, frozen. */
+const NONE: readonly FaultEffect[] = Object.freeze([]);
+
 const RANK: Readonly<Record<FaultStage, number>> = {
   transport: 0,
   status: 1,
@@ -104,17 +107,23 @@ export function composeFaults(
   return {
     descriptions: started.map((s) => s.decider.description),
     decide(input) {
-      const { streaming, llm, ...base } = input;
+      // Hot path (every call): no rest/spread, no iterators; one context literal per fault.
+      const { now, wallNow, callIndex, request } = input;
+      const streaming = input.streaming;
+      const llm = input.llm === true;
       let delayMs = 0;
       let chunkGapMs: number | undefined;
       let rateLimit: RateLimitInfo | undefined;
-      const applied: FaultEffect[] = [];
+      let applied: FaultEffect[] | undefined;
       let failure: FaultEffect | undefined;
-      for (const { decider, random: stream } of started) {
-        for (const effect of decider.decide({ ...base, random: stream })) {
+      for (let i = 0; i < started.length; i++) {
+        const { decider, random: stream } = started[i]!;
+        const effects = decider.decide({ now, wallNow, callIndex, request, random: stream });
+        for (let j = 0; j < effects.length; j++) {
+          const effect = effects[j]!;
           if (effect.type === 'delay') {
             delayMs += effect.ms;
-            applied.push(effect);
+            (applied ??= []).push(effect);
           } else if (effect.type === 'quota') {
             if (rateLimit === undefined || effect.rateLimit.remaining < rateLimit.remaining) {
               rateLimit = effect.rateLimit;
@@ -122,17 +131,18 @@ export function composeFaults(
           } else if (effect.type === 'slow-stream') {
             if (!streaming) continue;
             chunkGapMs = Math.max(chunkGapMs ?? 0, effect.chunkGapMs);
-            applied.push(effect);
+            (applied ??= []).push(effect);
           } else if (effect.type === 'stream' && !streaming) {
             // stream faults do nothing to calls that are not streamed
-          } else if (effect.type === 'content' && llm !== true) {
+          } else if (effect.type === 'content' && !llm) {
             // content faults do nothing to services that are not LLMs
           } else if (failure === undefined || RANK[effect.stage] < RANK[failure.stage]) {
             failure = effect;
           }
         }
       }
-      const injected = failure === undefined ? applied : [...applied, failure];
+      if (failure !== undefined) (applied ??= []).push(failure);
+      const injected: readonly FaultEffect[] = applied ?? NONE;
       const decision: {
         -readonly [K in keyof Decision]: Decision[K];
       } = { delayMs, injected };

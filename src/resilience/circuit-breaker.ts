@@ -105,6 +105,14 @@ const HALF_OPEN = 2;
 const ISOLATED = 3;
 type Code = 0 | 1 | 2 | 3;
 const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated'];
+/**
+ * Trace data `{ state }` per state, shared and frozen (trace data is read-only):
+ * `breaker.admitted` and `breaker.success` come with nearly every call, and a long
+ * traced run then keeps no small object per event alive.
+ */
+const STATE_DATA: readonly Readonly<Record<string, unknown>>[] = NAMES.map((state) =>
+  Object.freeze({ state }),
+);
 
 const SUCCESS = 0;
 const FAILURE = 1;
@@ -224,7 +232,7 @@ export class CircuitBreaker {
     const generation = this.generation;
     this.admitted++;
     this.inFlight++;
-    if (this.tracing) this.trace.emit('breaker.admitted', this.name, { state: 'closed' });
+    if (this.tracing) this.trace.emit('breaker.admitted', this.name, STATE_DATA[CLOSED]);
     let value: T;
     try {
       value = await fn(signal ?? NEVER_ABORTED);
@@ -348,7 +356,7 @@ export class CircuitBreaker {
     const state = NAMES[code] as 'open' | 'half-open' | 'isolated';
     const error = new BrokenCircuitError(this.name, state);
     this.rejected++;
-    if (this.tracing) this.trace.emit('breaker.rejected', this.name, { state });
+    if (this.tracing) this.trace.emit('breaker.rejected', this.name, STATE_DATA[code]);
     if (this.listeners.count > 0) this.emit('rejected', { state, error });
     return error;
   }
@@ -385,7 +393,7 @@ export class CircuitBreaker {
         this.trace.emit(
           'breaker.success',
           this.name,
-          error === undefined ? { state } : { state, error: errorData(error) },
+          error === undefined ? STATE_DATA[admittedIn] : { state, error: errorData(error) },
         );
       }
       if (this.listeners.count > 0) this.emit('success', { state });

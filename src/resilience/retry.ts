@@ -136,7 +136,7 @@ export class RetryPolicy {
     signal?: AbortSignal,
   ): Promise<T> {
     if (signal?.aborted) throw abortReason(signal);
-    if (this.tracing) this.trace.emit('retry.attempt', this.name, { attempt: 1 });
+    if (this.tracing) this.trace.emit('retry.attempt', this.name, attemptData(1));
     let value: T;
     try {
       value = await fn(1, signal ?? NEVER_ABORTED);
@@ -144,7 +144,7 @@ export class RetryPolicy {
       return this.retryAfter(fn, signal, error);
     }
     if (this.budget !== undefined) this.budget.release(this.budget.successRefund);
-    if (this.tracing) this.trace.emit('retry.success', this.name, { attempts: 1 });
+    if (this.tracing) this.trace.emit('retry.success', this.name, successData(1));
     if (this.listeners.count > 0) this.emit('success', { attempts: 1 });
     return value;
   }
@@ -226,11 +226,11 @@ export class RetryPolicy {
         throw abort;
       }
       attempt++;
-      if (this.tracing) this.trace.emit('retry.attempt', this.name, { attempt });
+      if (this.tracing) this.trace.emit('retry.attempt', this.name, attemptData(attempt));
       try {
         const value = await fn(attempt, signal ?? NEVER_ABORTED);
         if (this.budget !== undefined) this.budget.release(cost);
-        if (this.tracing) this.trace.emit('retry.success', this.name, { attempts: attempt });
+        if (this.tracing) this.trace.emit('retry.success', this.name, successData(attempt));
         if (this.listeners.count > 0) this.emit('success', { attempts: attempt });
         return value;
       } catch (next) {
@@ -257,6 +257,25 @@ export class RetryPolicy {
         this.trace.emit('retry.listener-error', this.name, { event, error: errorData(error) });
     });
   }
+}
+
+/*
+ * Trace data of `retry.attempt` / `retry.success`, the two events of nearly every
+ * call: for the first few attempt numbers one shared frozen object each (trace data
+ * is read-only), so a long traced run does not keep one small object per event alive.
+ */
+const SHARED_ATTEMPTS = 8;
+const ATTEMPT_DATA = Array.from({ length: SHARED_ATTEMPTS + 1 }, (_, attempt) => Object.freeze({ attempt }));
+const SUCCESS_DATA = Array.from({ length: SHARED_ATTEMPTS + 1 }, (_, attempts) =>
+  Object.freeze({ attempts }),
+);
+
+function attemptData(attempt: number): Record<string, unknown> {
+  return attempt <= SHARED_ATTEMPTS ? ATTEMPT_DATA[attempt]! : { attempt };
+}
+
+function successData(attempts: number): Record<string, unknown> {
+  return attempts <= SHARED_ATTEMPTS ? SUCCESS_DATA[attempts]! : { attempts };
 }
 
 /**

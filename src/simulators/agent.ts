@@ -10,6 +10,8 @@ import type { TraceSink } from '../trace/event.js';
  * handler's signal and an optional fallback used when the handler fails.
  */
 
+function ignore(): void {}
+
 /** The signal of runs that nothing can abort (no timeout, no caller signal): shared, never aborted. */
 const NEVER = new AbortController().signal;
 
@@ -68,24 +70,37 @@ export function createAgent<I, O>(
       return handler(input, { signal: NEVER, run, agent: name });
     // Either the timeout or the caller's signal ends the run at once, even if the
     // handler ignores its signal; the handler's signal is aborted either way.
-    const controller = new AbortController();
-    const stopped = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    stopped.catch(() => {});
-    const onAbort = () => controller.abort(outer!.reason);
     if (outer?.aborted) throw outer.reason;
-    outer?.addEventListener('abort', onAbort, { once: true });
+    const controller = new AbortController();
+    let stop!: (reason: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject;
+    });
+    stopped.catch(ignore);
+    // `stopped` rejects before any listener of the handler's signal runs, as a listener
+    // registered first would (the timeout path needs no listener: it rejects, then aborts).
+    let onAbort: (() => void) | undefined;
+    if (outer !== undefined) {
+      const signal = controller.signal;
+      signal.addEventListener('abort', () => stop(signal.reason), { once: true });
+      onAbort = () => controller.abort(outer.reason);
+      outer.addEventListener('abort', onAbort, { once: true });
+    }
     const timer =
       timeoutMs === undefined
         ? undefined
-        : clock.setTimer(timeoutMs, () => controller.abort(new TimeoutError(name, timeoutMs)));
+        : clock.setTimer(timeoutMs, () => {
+            if (controller.signal.aborted) return;
+            const reason = new TimeoutError(name, timeoutMs);
+            stop(reason);
+            controller.abort(reason);
+          });
     try {
       const work = Promise.resolve(handler(input, { signal: controller.signal, run, agent: name }));
       return await Promise.race([work, stopped]);
     } finally {
       timer?.cancel();
-      outer?.removeEventListener('abort', onAbort);
+      if (onAbort !== undefined) outer?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -108,6 +108,8 @@ export class ServiceEngine {
   private readonly origin: number;
   private readonly epoch: number;
   private readonly llm: boolean;
+  /** Whether calls take a concurrency slot (a finite `concurrency`). */
+  private readonly limited: boolean;
 
   constructor(
     readonly context: ServiceContext,
@@ -135,6 +137,7 @@ export class ServiceEngine {
       throw new ConfigError(`${label}({ concurrency })`, options.concurrency, 'an integer >= 1');
     }
     this.slots = new ServiceSlots(limit);
+    this.limited = limit !== Number.POSITIVE_INFINITY;
     this.origin = context.origin ?? 0;
     this.epoch = context.epoch ?? 0;
     this.llm = options.llm === true;
@@ -163,7 +166,7 @@ export class ServiceEngine {
     signal: AbortSignal | undefined,
     streaming: boolean,
     work: (scope: CallScope) => Promise<WorkResult<T>>,
-    shape: StatusErrorShaper = (effect, scope) => this.statusError(effect, scope),
+    shape?: StatusErrorShaper,
   ): Promise<T> {
     const { clock, trace } = this.context;
     const index = this.calls++;
@@ -183,14 +186,6 @@ export class ServiceEngine {
       trace.emit('fault.injected', this.name, { call: index, fault: effect.fault, ...effectData(effect) });
     }
     const scope: CallScope = { index, startedAt, wallNow, signal, decision };
-    const end = (result: CallEnd) => {
-      const data: Record<string, unknown> = { call: index, outcome: result.outcome };
-      if (result.status !== undefined) data.status = result.status;
-      data.latency = clock.now() - startedAt;
-      if (result.fault !== undefined) data.fault = result.fault;
-      if (result.code !== undefined) data.code = result.code;
-      trace.emit('service.end', this.name, data);
-    };
     let release: Release | undefined;
     let deferred = false;
     try {
@@ -199,29 +194,31 @@ export class ServiceEngine {
       if (failure?.type === 'hang') return await never(signal);
       if (failure && (failure.stage === 'transport' || failure.afterMs !== undefined)) {
         await clock.sleep(failure.afterMs ?? latencyMs + decision.delayMs, signal);
-        throw failure.type === 'status' ? shape(failure, scope) : this.networkError(failure, scope);
+        throw failure.type === 'status'
+          ? this.shapeStatus(shape, failure, scope)
+          : this.networkError(failure, scope);
       }
-      release = await this.slots.acquire(signal);
+      // Unlimited concurrency: no slot to take or give back (nothing waits for one).
+      const limited = this.limited;
+      if (limited) release = await this.slots.acquire(signal);
       await clock.sleep(latencyMs + decision.delayMs, signal);
-      if (failure?.type === 'status') throw shape(failure, scope);
+      if (failure?.type === 'status') throw this.shapeStatus(shape, failure, scope);
       const pending = work(scope);
-      const done = pending.then(
-        (r) =>
-          r.end?.then(
-            () => undefined,
-            () => undefined,
-          ),
-        () => undefined,
-      );
-      const slot = release;
-      release = undefined;
-      done.then(() => slot());
+      // Settles when the work (and its stream) ends, never rejects: frees the slot, or
+      // without a slot just keeps a late stream failure from going unhandled.
+      const done = pending.then(streamEnd, ignore);
+      if (limited) {
+        const slot = release!;
+        release = undefined;
+        done.then(slot);
+      }
       const result = await abortable(pending, signal);
       const lost = decision.responseLost;
       if (lost) {
         if (result.end) await abortable(result.end, signal);
         throw lost.status !== undefined
-          ? shape(
+          ? this.shapeStatus(
+              shape,
               {
                 type: 'status',
                 fault: lost.fault,
@@ -244,21 +241,63 @@ export class ServiceEngine {
       }
       if (result.end) {
         deferred = true;
-        result.end.then(end, (error) => end(endOf(error, signal)));
+        result.end.then(
+          (end) => this.traceEnd(index, startedAt, end.outcome, end.status, end.fault, end.code),
+          (error) => this.traceEndOf(index, startedAt, error, signal),
+        );
       } else {
-        end({
-          outcome: result.failed ? 'error' : 'ok',
-          ...(result.status !== undefined ? { status: result.status } : {}),
-          ...(result.fault !== undefined ? { fault: result.fault } : {}),
-        });
+        this.traceEnd(
+          index,
+          startedAt,
+          result.failed ? 'error' : 'ok',
+          result.status,
+          result.fault,
+          undefined,
+        );
       }
       return result.value;
     } catch (error) {
-      if (!deferred) end(endOf(error, signal));
+      if (!deferred) this.traceEndOf(index, startedAt, error, signal);
       throw error;
     } finally {
       release?.();
     }
+  }
+
+  /** Traces `service.end` for call `index` (keys in this order: call, outcome, status, latency, fault, code). */
+  private traceEnd(
+    index: number,
+    startedAt: number,
+    outcome: CallEnd['outcome'],
+    status: number | undefined,
+    fault: string | undefined,
+    code: string | undefined,
+  ): void {
+    const data: Record<string, unknown> = { call: index, outcome };
+    if (status !== undefined) data.status = status;
+    data.latency = this.context.clock.now() - startedAt;
+    if (fault !== undefined) data.fault = fault;
+    if (code !== undefined) data.code = code;
+    this.context.trace.emit('service.end', this.name, data);
+  }
+
+  /** Traces `service.end` for a call that rejected with `error`. */
+  private traceEndOf(
+    index: number,
+    startedAt: number,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): void {
+    const end = endOf(error, signal);
+    this.traceEnd(index, startedAt, end.outcome, end.status, end.fault, end.code);
+  }
+
+  private shapeStatus(
+    shape: StatusErrorShaper | undefined,
+    effect: StatusErrorEffect,
+    scope: CallScope,
+  ): ServiceError {
+    return shape === undefined ? this.statusError(effect, scope) : shape(effect, scope);
   }
 
   /** The generic `ServiceError` for a status effect (its own headers and body). */
@@ -300,6 +339,15 @@ function endOf(error: unknown, signal: AbortSignal | undefined): CallEnd {
   return { outcome: 'error' };
 }
 
+/** A work result's stream end as a promise that never rejects (undefined when not streamed). */
+function streamEnd(result: WorkResult<unknown>): Promise<void> | undefined {
+  return result.end?.then(ignore, ignore);
+}
+
+function ignore(): undefined {
+  return undefined;
+}
+
 function sanitize(ms: number): number {
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
@@ -334,17 +382,30 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const race = new AbortRace(signal, reject);
+    signal.addEventListener('abort', race, ONCE);
     promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
+      (value) => race.settle(resolve, value),
+      (error) => race.settle(reject, error),
     );
   });
+}
+
+const ONCE = { once: true } as const;
+
+/** The abort listener of one `abortable` (an object with `handleEvent`: no listener closure per call). */
+class AbortRace {
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  handleEvent(): void {
+    this.reject(abortReason(this.signal));
+  }
+
+  settle<V>(how: (value: V) => void, value: V): void {
+    this.signal.removeEventListener('abort', this);
+    how(value);
+  }
 }

@@ -103,8 +103,15 @@ export function createService<Req = unknown, Res = unknown>(
   }
   const engine = new ServiceEngine(ctx, name, options, label);
   const handle = options.handle;
-  const run = (request: Req, info: Omit<HandleInfo, 'now'>) =>
-    Promise.resolve(handle(request, { ...info, now: ctx.clock.now() }));
+  const run = (request: Req, callIndex: number, signal: AbortSignal | undefined, http?: HttpRequest) =>
+    Promise.resolve(
+      handle(
+        request,
+        http === undefined
+          ? { callIndex, signal, now: ctx.clock.now() }
+          : { callIndex, signal, http, now: ctx.clock.now() },
+      ),
+    );
   return {
     name,
     faults: engine.plan.descriptions,
@@ -114,7 +121,7 @@ export function createService<Req = unknown, Res = unknown>(
     call(request, callOptions) {
       const signal = callOptions?.signal;
       return engine.run(request, signal, false, async (scope) => {
-        const value = await run(request, { callIndex: scope.index, signal });
+        const value = await run(request, scope.index, signal);
         const bad = scope.decision.malformed;
         if (!bad) return { value };
         const wrongShape = { data: value };
@@ -134,7 +141,7 @@ export function createService<Req = unknown, Res = unknown>(
         return await engine.run(request, signal, false, async (scope) => {
           let value: Awaited<Res>;
           try {
-            value = await run(request, { callIndex: scope.index, signal, http });
+            value = await run(request, scope.index, signal, http);
           } catch (error) {
             if (ServiceError.is(error) || (signal?.aborted && error === signal.reason)) throw error;
             throw new ServiceError({

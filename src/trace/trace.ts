@@ -3,6 +3,18 @@ import { canonicalLine } from './canonical.js';
 import type { TraceEvent, TraceSink } from './event.js';
 import { formatTimeline, type TimelineOptions } from './timeline.js';
 
+/** One chunk of the column storage (see `Trace`). */
+interface Chunk {
+  readonly kinds: readonly string[];
+  readonly actors: readonly (string | undefined)[];
+  readonly datas: readonly (Readonly<Record<string, unknown>> | undefined)[];
+  readonly times: Float64Array;
+}
+
+const FIRST_CHUNK = 256;
+const MAX_CHUNK = 16_384;
+const EMPTY_TIMES = new Float64Array(0);
+
 /**
  * The record of a run: every event in (virtual time, sequence) order, a canonical
  * hash that is identical for the same seed in any process, JSONL export/import
@@ -25,13 +37,23 @@ export class Trace implements TraceSink {
    * as objects; the columns hold the events after them. Once the `objects` array
    * itself has been handed out (`events`, `toJSON`), it is a live view: new events
    * are appended to it directly, as objects.
+   *
+   * The columns are kept in chunks of fixed size (growing from 256 to 16,384
+   * events per chunk), written by index: appending never copies a large array,
+   * and times sit unboxed in a `Float64Array`.
    */
   private readonly objects: TraceEvent[] = [];
   private exposed = false;
+  /** Full chunks of the column tail, oldest first (the current chunk is the fields below). */
+  private full: Chunk[] = [];
+  /** Events in the column tail (full chunks and the current one). */
+  private tail = 0;
+  /** The current chunk's columns and how many of its slots are used. */
   private kinds: string[] = [];
   private actors: (string | undefined)[] = [];
   private datas: (Readonly<Record<string, unknown>> | undefined)[] = [];
-  private times: number[] = [];
+  private times: Float64Array = EMPTY_TIMES;
+  private used = 0;
   private cachedHash: string | undefined;
   private readonly now: () => number;
 
@@ -49,15 +71,35 @@ export class Trace implements TraceSink {
       list.push({ seq: list.length, t: this.now(), kind, actor, data });
       return;
     }
-    this.kinds.push(kind);
-    this.actors.push(actor);
-    this.datas.push(data);
-    this.times.push(this.now());
+    let i = this.used;
+    if (i === this.times.length) {
+      this.nextChunk();
+      i = 0;
+    }
+    this.kinds[i] = kind;
+    this.actors[i] = actor;
+    this.datas[i] = data;
+    this.times[i] = this.now();
+    this.used = i + 1;
+    this.tail++;
+  }
+
+  /** Retires the current (full) chunk and starts a new, larger one. */
+  private nextChunk(): void {
+    const size = this.times.length;
+    if (size > 0)
+      this.full.push({ kinds: this.kinds, actors: this.actors, datas: this.datas, times: this.times });
+    const next = size === 0 ? FIRST_CHUNK : Math.min(size * 2, MAX_CHUNK);
+    this.kinds = new Array<string>(next);
+    this.actors = new Array<string | undefined>(next);
+    this.datas = new Array<Readonly<Record<string, unknown>> | undefined>(next);
+    this.times = new Float64Array(next);
+    this.used = 0;
   }
 
   /** Number of events. */
   get length(): number {
-    return this.objects.length + this.kinds.length;
+    return this.objects.length + this.tail;
   }
 
   /** All events, oldest first (read-only, live view: it grows as events are emitted). */
@@ -80,17 +122,23 @@ export class Trace implements TraceSink {
   /** Turns the column tail into event objects; returns every event as an object. */
   private materialize(): TraceEvent[] {
     const list = this.objects;
-    const n = this.kinds.length;
-    if (n === 0) return list;
-    const { kinds, actors, datas, times } = this;
+    if (this.tail === 0) return list;
     let seq = list.length;
-    for (let i = 0; i < n; i++) {
-      list.push({ seq: seq++, t: times[i]!, kind: kinds[i]!, actor: actors[i], data: datas[i] });
+    const current: Chunk = { kinds: this.kinds, actors: this.actors, datas: this.datas, times: this.times };
+    for (const chunk of [...this.full, current]) {
+      const { kinds, actors, datas, times } = chunk;
+      const n = chunk === current ? this.used : times.length;
+      for (let i = 0; i < n; i++) {
+        list.push({ seq: seq++, t: times[i]!, kind: kinds[i]!, actor: actors[i], data: datas[i] });
+      }
     }
+    this.full = [];
+    this.tail = 0;
     this.kinds = [];
     this.actors = [];
     this.datas = [];
-    this.times = [];
+    this.times = EMPTY_TIMES;
+    this.used = 0;
     return list;
   }
 

@@ -28,6 +28,35 @@ describe('trace', () => {
     });
   });
 
+  it('keeps every event in order across storage chunks, reads in between and live views', () => {
+    let now = 0;
+    const trace = new Trace(() => now);
+    const expected: {
+      seq: number;
+      t: number;
+      kind: string;
+      actor?: string;
+      data?: Record<string, unknown>;
+    }[] = [];
+    const emit = (i: number) => {
+      now = i * 0.25;
+      const kind = i % 3 === 0 ? 'a.x' : 'b.y';
+      const data = i % 2 === 0 ? { i } : undefined;
+      trace.emit(kind, `actor-${i % 5}`, data);
+      expected.push({ seq: i, t: now, kind, actor: `actor-${i % 5}`, data });
+    };
+    for (let i = 0; i < 700; i++) emit(i);
+    expect(trace.length).toBe(700);
+    expect(trace.ofKind('a')).toHaveLength(234);
+    for (let i = 700; i < 1300; i++) emit(i);
+    expect(trace.length).toBe(1300);
+    const live = trace.events;
+    for (let i = 1300; i < 1400; i++) emit(i);
+    expect(live).toHaveLength(1400);
+    expect(trace.events).toEqual(expected);
+    expect(Trace.fromJSONL(trace.toJSONL()).hash).toBe(trace.hash);
+  });
+
   it('reports the line of a bad JSONL record', () => {
     expect(() => Trace.fromJSONL('{"seq":0,"t":0,"kind":"a"}\nnot json')).toThrow(/line 2/);
     expect(() => Trace.fromJSONL('{"seq":0}')).toThrow(/line 1: expected an event/);
