@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { NEVER_ABORTED } from '../resilience/options.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { TraceSink } from '../trace/event.js';
@@ -11,9 +12,6 @@ import type { TraceSink } from '../trace/event.js';
  */
 
 function ignore(): void {}
-
-/** The signal of runs that nothing can abort (no timeout, no caller signal): shared, never aborted. */
-const NEVER = new AbortController().signal;
 
 export interface AgentContext {
   /** Aborted when the agent's timeout expires or the caller's signal aborts. */
@@ -67,7 +65,7 @@ export function createAgent<I, O>(
 
   async function attempt(input: I, run: number, outer: AbortSignal | undefined): Promise<O> {
     if (timeoutMs === undefined && outer === undefined)
-      return handler(input, { signal: NEVER, run, agent: name });
+      return handler(input, { signal: NEVER_ABORTED, run, agent: name });
     // Either the timeout or the caller's signal ends the run at once, even if the
     // handler ignores its signal; the handler's signal is aborted either way.
     if (outer?.aborted) throw outer.reason;
