@@ -44,42 +44,49 @@ export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
 export { createRandom, type Random, type Seed } from './random/random.js';
 export * from './resilience/index.js';
-export type { Agent, AgentContext, AgentHandler, AgentOptions } from './simulators/agent.js';
-export { AgentState } from './simulators/agent-state.js';
-export { createHttpBridge, type HttpBridge, type HttpRoute } from './simulators/http-bridge.js';
+export type { Agent, AgentContext, AgentHandler, AgentOptions } from './simulators/agents/agent.js';
+export { AgentState } from './simulators/agents/agent-state.js';
+export type { LoopOptions } from './simulators/agents/orchestration/loop.js';
+export type { MixedPlan } from './simulators/agents/orchestration/mixed.js';
+export type {
+  AgentOutcome,
+  OrchestrationResult,
+} from './simulators/agents/orchestration/orchestration-result.js';
+export type { ParallelOptions } from './simulators/agents/orchestration/parallel.js';
+export {
+  isRejection,
+  type RequestCounts,
+  type RequestOutcome,
+} from './simulators/agents/workload/request-ledger.js';
+export type { RequestFn, WorkloadResult, Workloads } from './simulators/agents/workload/workloads.js';
+export { createHttpBridge, type HttpBridge, type HttpRoute } from './simulators/http/bridge.js';
 export type {
   HttpRouteTarget,
   HttpTarget,
   HttpTargetReply,
   HttpTargetRequest,
-} from './simulators/http-target.js';
+} from './simulators/http/target.js';
+export { simulate } from './simulators/kernel/simulate.js';
+export type { SimulateOptions, SimulationProgress } from './simulators/kernel/simulate-options.js';
+export type {
+  PendingTimer,
+  SimulationResult,
+  SimulationStats,
+} from './simulators/kernel/simulation-result.js';
 export {
   createLlmService,
   type LlmProvider,
   type LlmService,
   type LlmServiceOptions,
-} from './simulators/llm-service.js';
-export type { LoopOptions } from './simulators/orchestration/loop.js';
-export type { MixedPlan } from './simulators/orchestration/mixed.js';
-export type { AgentOutcome, OrchestrationResult } from './simulators/orchestration/orchestration-result.js';
-export type { ParallelOptions } from './simulators/orchestration/parallel.js';
+} from './simulators/llm/llm-service.js';
 export {
   createService,
   type HandleInfo,
   type Service,
   type ServiceContext,
   type ServiceOptions,
-} from './simulators/service.js';
+} from './simulators/services/service.js';
 export type { Sim, TaskRecord } from './simulators/sim.js';
-export { simulate } from './simulators/simulate.js';
-export type { SimulateOptions, SimulationProgress } from './simulators/simulate-options.js';
-export type { PendingTimer, SimulationResult, SimulationStats } from './simulators/simulation-result.js';
-export {
-  isRejection,
-  type RequestCounts,
-  type RequestOutcome,
-} from './simulators/workload/request-ledger.js';
-export type { RequestFn, WorkloadResult, Workloads } from './simulators/workload/workloads.js';
 export type { Clock, TimerHandle } from './time/clock.js';
 export { type Duration, duration, formatDuration } from './time/duration.js';
 export * from './time/manual-clock.js';

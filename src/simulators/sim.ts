@@ -10,25 +10,25 @@ import { type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { Trace } from '../trace/trace.js';
-import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agent.js';
-import type { HttpBridge, HttpRoute } from './http-bridge.js';
-import type { HttpRouteTarget } from './http-target.js';
+import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agents/agent.js';
+import { type LoopOptions, loop } from './agents/orchestration/loop.js';
+import { type MixedPlan, mixed } from './agents/orchestration/mixed.js';
+import type { OrchestrationResult } from './agents/orchestration/orchestration-result.js';
+import { type ParallelOptions, parallel } from './agents/orchestration/parallel.js';
+import { route } from './agents/orchestration/route.js';
+import { sequential } from './agents/orchestration/sequential.js';
+import { RequestLedger } from './agents/workload/request-ledger.js';
+import { createWorkloads, type Workloads } from './agents/workload/workloads.js';
+import type { HttpBridge, HttpRoute } from './http/bridge.js';
+import type { HttpRouteTarget } from './http/target.js';
+import type { VirtualClock } from './kernel/virtual-clock.js';
 import {
   createLlmService,
   type LlmProvider,
   type LlmService,
   type LlmServiceOptions,
-} from './llm-service.js';
-import { type LoopOptions, loop } from './orchestration/loop.js';
-import { type MixedPlan, mixed } from './orchestration/mixed.js';
-import type { OrchestrationResult } from './orchestration/orchestration-result.js';
-import { type ParallelOptions, parallel } from './orchestration/parallel.js';
-import { route } from './orchestration/route.js';
-import { sequential } from './orchestration/sequential.js';
-import { createService, type Service, type ServiceOptions } from './service.js';
-import type { VirtualClock } from './virtual-clock.js';
-import { RequestLedger } from './workload/request-ledger.js';
-import { createWorkloads, type Workloads } from './workload/workloads.js';
+} from './llm/llm-service.js';
+import { createService, type Service, type ServiceOptions } from './services/service.js';
 
 /** A named concurrent task started with `sim.spawn`. */
 export interface TaskRecord {

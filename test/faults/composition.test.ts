@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceError } from '../../src/errors/service-error.js';
 import { composeFaults, type Fault, faults } from '../../src/faults/index.js';
 import { createRandom, type Sim, type SimulationResult, simulate } from '../../src/index.js';
-import { createService } from '../../src/simulators/service.js';
+import { createService } from '../../src/simulators/services/service.js';
 
 async function run<T>(seed: number, body: (sim: Sim) => Promise<T>): Promise<SimulationResult<T>> {
   const result = await simulate({ seed }, body);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Fault, faults } from '../../src/faults/index.js';
 import { type Sim, type SimulationResult, simulate } from '../../src/index.js';
-import type { LlmProvider } from '../../src/simulators/llm-service.js';
+import type { LlmProvider } from '../../src/simulators/llm/llm-service.js';
 
 async function run<T>(seed: number, body: (sim: Sim) => Promise<T>): Promise<SimulationResult<T>> {
   const result = await simulate({ seed }, body);

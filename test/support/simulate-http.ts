@@ -7,9 +7,9 @@
  */
 
 import { type SimulateOptions, type SimulationResult, simulate } from '../../src/index.js';
-import { installFetch } from '../../src/simulators/global-patch.js';
-import { createHttpBridge, type HttpRoute } from '../../src/simulators/http-bridge.js';
-import type { HttpRouteTarget } from '../../src/simulators/http-target.js';
+import { createHttpBridge, type HttpRoute } from '../../src/simulators/http/bridge.js';
+import type { HttpRouteTarget } from '../../src/simulators/http/target.js';
+import { installFetch } from '../../src/simulators/kernel/global-patch.js';
 import type { Sim } from '../../src/simulators/sim.js';
 
 export type RouteFn = (baseUrl: string, target: HttpRouteTarget) => HttpRoute;

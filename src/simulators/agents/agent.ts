@@ -1,0 +1,124 @@
+import { ConfigError } from '../../errors/config-error.js';
+import { TimeoutError } from '../../errors/timeout-error.js';
+import { NEVER_ABORTED } from '../../resilience/options.js';
+import type { Clock } from '../../time/clock.js';
+import { type Duration, duration } from '../../time/duration.js';
+import type { TraceSink } from '../../trace/event.js';
+
+/*
+ * Agents: named async handlers whose every run is traced (`agent.start`,
+ * `agent.end`, `agent.fallback`), with an optional timeout that aborts the
+ * handler's signal and an optional fallback used when the handler fails.
+ */
+
+function ignore(): void {}
+
+export interface AgentContext {
+  /** Aborted when the agent's timeout expires or the caller's signal aborts. */
+  readonly signal: AbortSignal;
+  /** The run number of this agent (1, 2, …). */
+  readonly run: number;
+  readonly agent: string;
+}
+
+export type AgentHandler<I, O> = (input: I, context: AgentContext) => Promise<O> | O;
+
+export interface AgentOptions<I, O> {
+  /** Abort the handler and fail with `TimeoutError` after this long. */
+  timeout?: Duration;
+  /** Output to use when the handler fails (traced as `agent.fallback`); rethrow to fail anyway. */
+  fallback?: (input: I, error: unknown) => Promise<O> | O;
+}
+
+export interface Agent<I = unknown, O = unknown> {
+  readonly name: string;
+  run(input: I, signal?: AbortSignal): Promise<O>;
+}
+
+export interface AgentDeps {
+  clock: Clock;
+  trace: TraceSink;
+}
+
+/** Creates an agent bound to a clock and trace (inside a simulation: `sim.agent`). */
+export function createAgent<I, O>(
+  deps: AgentDeps,
+  name: string,
+  handler: AgentHandler<I, O>,
+  options: AgentOptions<I, O> = {},
+): Agent<I, O> {
+  if (typeof name !== 'string' || name === '')
+    throw new ConfigError('agent(name)', name, 'a non-empty string');
+  if (typeof handler !== 'function')
+    throw new ConfigError(`agent("${name}", handler)`, handler, 'a function');
+  const timeoutMs =
+    options.timeout === undefined ? undefined : duration(options.timeout, `agent("${name}").timeout`);
+  if (options.fallback !== undefined && typeof options.fallback !== 'function') {
+    throw new ConfigError(
+      `agent("${name}").fallback`,
+      options.fallback,
+      'a function (input, error) => output',
+    );
+  }
+  let runs = 0;
+  const { clock, trace } = deps;
+
+  async function attempt(input: I, run: number, outer: AbortSignal | undefined): Promise<O> {
+    if (timeoutMs === undefined && outer === undefined)
+      return handler(input, { signal: NEVER_ABORTED, run, agent: name });
+    // Either the timeout or the caller's signal ends the run at once, even if the
+    // handler ignores its signal; the handler's signal is aborted either way.
+    if (outer?.aborted) throw outer.reason;
+    const controller = new AbortController();
+    let stop!: (reason: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject;
+    });
+    stopped.catch(ignore);
+    // `stopped` rejects before any listener of the handler's signal runs, as a listener
+    // registered first would (the timeout path needs no listener: it rejects, then aborts).
+    let onAbort: (() => void) | undefined;
+    if (outer !== undefined) {
+      const signal = controller.signal;
+      signal.addEventListener('abort', () => stop(signal.reason), { once: true });
+      onAbort = () => controller.abort(outer.reason);
+      outer.addEventListener('abort', onAbort, { once: true });
+    }
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : clock.setTimer(timeoutMs, () => {
+            if (controller.signal.aborted) return;
+            const reason = new TimeoutError(name, timeoutMs);
+            stop(reason);
+            controller.abort(reason);
+          });
+    try {
+      const work = Promise.resolve(handler(input, { signal: controller.signal, run, agent: name }));
+      return await Promise.race([work, stopped]);
+    } finally {
+      timer?.cancel();
+      if (onAbort !== undefined) outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  return {
+    name,
+    async run(input: I, signal?: AbortSignal): Promise<O> {
+      const run = ++runs;
+      const started = clock.now();
+      trace.emit('agent.start', name, { run });
+      try {
+        const output = await attempt(input, run, signal);
+        trace.emit('agent.end', name, { run, ok: true, durationMs: clock.now() - started });
+        return output;
+      } catch (error) {
+        trace.emit('agent.end', name, { run, ok: false, error, durationMs: clock.now() - started });
+        if (!options.fallback) throw error;
+        const output = await options.fallback(input, error);
+        trace.emit('agent.fallback', name, { run, error });
+        return output;
+      }
+    },
+  };
+}

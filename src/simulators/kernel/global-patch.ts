@@ -1,0 +1,203 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { promisify } from 'node:util';
+import FakeTimers from '@sinonjs/fake-timers';
+import type { Random } from '../../random/random.js';
+import { abortReason } from '../../time/clock.js';
+import { createBridgeDispatcher, GLOBAL_DISPATCHER } from '../http/dispatcher.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/*
+ * The one module that patches globals. While a simulation runs, agent code sees
+ * virtual `setTimeout`/`setInterval`/`setImmediate` (and their clears, also on
+ * `node:timers` and `node:timers/promises`), `Date`, `performance.now`,
+ * `AbortSignal.timeout`, a seeded `Math.random` and, when given, `fetch` (the
+ * HTTP bridge's, so no request reaches the real network). `queueMicrotask` and
+ * `process.nextTick` stay real: faking them breaks Node's fetch.
+ * `restore()` puts back exactly what was there, whatever happened.
+ */
+
+const require = createRequire(import.meta.url);
+const timersModule = require('node:timers') as Record<string, unknown>;
+const timersPromises = require('node:timers/promises') as Record<string, unknown>;
+
+const GLOBAL_NAMES = [
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'setImmediate',
+  'clearImmediate',
+] as const;
+
+export interface GlobalPatch {
+  /** Moves `Date` and `performance.now` to the given virtual time (ms since start). */
+  setTime(virtualMs: number): void;
+  restore(): void;
+}
+
+/** Optional globals a simulation replaces besides time and randomness. */
+export interface ExtraGlobals {
+  /**
+   * Replaces `globalThis.fetch` until `restore()` (the simulation's HTTP bridge),
+   * and routes Node's own fetch to it too (undici's global dispatcher), so a
+   * `fetch` captured before the run never reaches the network either.
+   */
+  fetch?: typeof globalThis.fetch;
+}
+
+export function installGlobals(
+  clock: VirtualClock,
+  random: Random,
+  epochMs: number,
+  extras: ExtraGlobals = {},
+): GlobalPatch {
+  const g = globalThis as Record<string, any>;
+  let restoreFetch: (() => void) | undefined;
+  const savedGlobals = GLOBAL_NAMES.map((name) => [name, g[name]] as const);
+  const savedTimers = GLOBAL_NAMES.map((name) => [name, timersModule[name]] as const);
+  const savedPromises = (['setTimeout', 'setImmediate'] as const).map((n) => [n, timersPromises[n]] as const);
+  const savedRandom = Math.random;
+  const savedAbortTimeout = AbortSignal.timeout;
+
+  const fakes = makeTimerFunctions(clock);
+  let dateClock: ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']> | undefined;
+  try {
+    for (const name of GLOBAL_NAMES) {
+      g[name] = fakes[name];
+      timersModule[name] = fakes[name];
+    }
+    timersPromises.setTimeout = fakes.promiseTimeout;
+    timersPromises.setImmediate = fakes.promiseImmediate;
+    syncBuiltinESMExports();
+    Math.random = () => random.next();
+    AbortSignal.timeout = (ms: number) => {
+      const controller = new AbortController();
+      clock.schedule(
+        'timeout',
+        abortDelay(ms),
+        () => {
+          controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        },
+        undefined,
+      );
+      // Node unrefs this timer, but in a simulation it stands in for the timeout of
+      // real I/O that would keep the process alive, so it stays ref'd: a request
+      // that hangs then times out instead of reading as a deadlock.
+      return controller.signal;
+    };
+    dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
+    if (extras.fetch) restoreFetch = installFetch(extras.fetch);
+  } catch (error) {
+    restoreAll();
+    throw error;
+  }
+
+  function restoreAll() {
+    dateClock?.uninstall();
+    for (const [name, value] of savedGlobals) g[name] = value;
+    for (const [name, value] of savedTimers) timersModule[name] = value;
+    for (const [name, value] of savedPromises) timersPromises[name] = value;
+    syncBuiltinESMExports();
+    Math.random = savedRandom;
+    AbortSignal.timeout = savedAbortTimeout;
+    restoreFetch?.();
+  }
+
+  return {
+    setTime(virtualMs: number) {
+      dateClock!.now = epochMs + virtualMs;
+    },
+    restore: restoreAll,
+  };
+}
+
+/**
+ * Points `globalThis.fetch` and Node's own fetch (undici's global dispatcher,
+ * which a `fetch` reference captured earlier still uses) at `fetchImpl`;
+ * returns the function that puts both back.
+ */
+export function installFetch(fetchImpl: typeof globalThis.fetch): () => void {
+  const g = globalThis as Record<string | symbol, unknown>;
+  const saved = (['fetch', GLOBAL_DISPATCHER] as const).map(
+    (key) => [key, Object.hasOwn(g, key), g[key]] as const,
+  );
+  g.fetch = fetchImpl;
+  g[GLOBAL_DISPATCHER] = createBridgeDispatcher(fetchImpl);
+  return () => {
+    for (const [key, had, value] of saved) {
+      if (had) g[key] = value;
+      else delete g[key];
+    }
+  };
+}
+
+function abortDelay(ms: unknown): number {
+  const n = Number(ms);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function makeTimerFunctions(clock: VirtualClock) {
+  const setTimeout = (callback: (...args: any[]) => void, delay?: number, ...args: unknown[]) =>
+    clock.schedule('timeout', clockDelay(delay), callback, args.length ? args : undefined);
+  const setInterval = (callback: (...args: any[]) => void, delay?: number, ...args: unknown[]) =>
+    clock.schedule('interval', clockDelay(delay), callback, args.length ? args : undefined);
+  const setImmediate = (callback: (...args: any[]) => void, ...args: unknown[]) =>
+    clock.schedule('immediate', 0, callback, args.length ? args : undefined);
+  const clear = (handle: unknown) => clock.clear(handle);
+
+  function promiseTimeout<T>(delay?: number, value?: T, options?: { signal?: AbortSignal; ref?: boolean }) {
+    return promiseTimer<T>('timeout', clockDelay(delay), value, options);
+  }
+  function promiseImmediate<T>(value?: T, options?: { signal?: AbortSignal; ref?: boolean }) {
+    return promiseTimer<T>('immediate', 0, value, options);
+  }
+  function promiseTimer<T>(
+    kind: 'timeout' | 'immediate',
+    delay: number,
+    value: T | undefined,
+    options: { signal?: AbortSignal; ref?: boolean } | undefined,
+  ): Promise<T> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        clock.cancel(timer);
+        reject(abortError(signal!));
+      };
+      const timer = clock.schedule(
+        kind,
+        delay,
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value as T);
+        },
+        undefined,
+      );
+      if (options?.ref === false) timer.unref();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  Object.defineProperty(setTimeout, promisify.custom, { value: promiseTimeout });
+  Object.defineProperty(setImmediate, promisify.custom, { value: promiseImmediate });
+
+  return {
+    setTimeout,
+    clearTimeout: clear,
+    setInterval,
+    clearInterval: clear,
+    setImmediate,
+    clearImmediate: clear,
+    promiseTimeout,
+    promiseImmediate,
+  };
+}
+
+const clockDelay = VirtualClock.nodeDelay;
+
+function abortError(signal: AbortSignal): unknown {
+  // timers/promises rejects with an AbortError whose cause is the reason.
+  const error = new DOMException('The operation was aborted', 'AbortError');
+  (error as { cause?: unknown }).cause = abortReason(signal);
+  return error;
+}

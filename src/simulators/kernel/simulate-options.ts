@@ -1,0 +1,144 @@
+import { ConfigError } from '../../errors/config-error.js';
+import type { Seed } from '../../random/random.js';
+import { type Duration, duration, formatDuration } from '../../time/duration.js';
+
+/** Options of `simulate`. Unknown keys are rejected (a typo must not silently change a run). */
+export interface SimulateOptions {
+  /** The run's seed. Default: `FAULTLINE_SEED`, else 1. */
+  seed?: Seed;
+  /** Keep running (firing timers) until this virtual time, even after the body settles. */
+  until?: Duration;
+  /** Run the body twice and throw `NonDeterminismError` if the traces differ. */
+  checkDeterminism?: boolean;
+  /** A name for the run, shown in traces and messages. */
+  name?: string;
+  /** Stop with `SimulationLimitError` after this many timer steps. Default 10,000,000. */
+  maxSteps?: number;
+  /** Stop with `SimulationLimitError` before virtual time passes this. Default 30 days (or `until`). */
+  maxTime?: Duration;
+  /** Real-time watchdog: stop with `SimulationLimitError` after this much wall time. Default 60 s. */
+  wallTimeout?: Duration;
+  /** The virtual epoch `Date.now()` starts at. Default 2025-01-01T00:00:00Z. */
+  startTime?: number | string | Date;
+  /** Also trace every virtual timer firing (`timer.fire`), to pinpoint non-determinism. Default false. */
+  traceTimers?: boolean;
+  /**
+   * Progress on long runs, about once per second of wall time: `true` prints a
+   * line to stderr; a function receives the numbers. Default: off.
+   */
+  progress?: boolean | ((info: SimulationProgress) => void);
+}
+
+/** What `progress` reports. */
+export interface SimulationProgress {
+  readonly seed: Seed;
+  readonly virtualTimeMs: number;
+  readonly steps: number;
+  readonly events: number;
+  readonly wallMs: number;
+}
+
+export interface ResolvedOptions {
+  seed: Seed;
+  name: string | undefined;
+  until: number | undefined;
+  checkDeterminism: boolean;
+  maxSteps: number;
+  maxTime: number;
+  wallTimeoutMs: number;
+  epochMs: number;
+  traceTimers: boolean;
+  progress: ((info: SimulationProgress) => void) | undefined;
+}
+
+const KEYS = new Set([
+  'seed',
+  'until',
+  'checkDeterminism',
+  'name',
+  'maxSteps',
+  'maxTime',
+  'wallTimeout',
+  'startTime',
+  'traceTimers',
+  'progress',
+]);
+
+export const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
+const THIRTY_DAYS = 30 * 86_400_000;
+
+export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('simulate(options)', options, 'an options object, e.g. { seed: 42, until: "1h" }');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KEYS.has(key))
+      throw new ConfigError(
+        `simulate({ ${key} })`,
+        (options as any)[key],
+        `one of the options ${[...KEYS].join(', ')}`,
+      );
+  }
+  if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') {
+    throw new ConfigError('simulate({ seed })', seed, 'a finite number or a string');
+  }
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new ConfigError('simulate({ name })', options.name, 'a string');
+  }
+  const until = options.until === undefined ? undefined : duration(options.until, 'simulate({ until })');
+  const maxSteps = options.maxSteps ?? 10_000_000;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new ConfigError('simulate({ maxSteps })', options.maxSteps, 'an integer >= 1');
+  }
+  const maxTime =
+    options.maxTime === undefined
+      ? Math.max(until ?? 0, THIRTY_DAYS)
+      : duration(options.maxTime, 'simulate({ maxTime })');
+  if (until !== undefined && until > maxTime) {
+    throw new ConfigError('simulate({ until })', options.until, `a time <= maxTime (${maxTime} ms)`);
+  }
+  const wallTimeoutMs =
+    options.wallTimeout === undefined ? 60_000 : duration(options.wallTimeout, 'simulate({ wallTimeout })');
+  for (const key of ['checkDeterminism', 'traceTimers'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      throw new ConfigError(`simulate({ ${key} })`, options[key], 'true or false');
+    }
+  }
+  return {
+    seed,
+    name: options.name,
+    until,
+    checkDeterminism: options.checkDeterminism ?? false,
+    maxSteps,
+    maxTime,
+    wallTimeoutMs,
+    epochMs: resolveEpoch(options.startTime),
+    traceTimers: options.traceTimers ?? false,
+    progress: resolveProgress(options.progress),
+  };
+}
+
+function resolveEpoch(value: SimulateOptions['startTime']): number {
+  if (value === undefined) return DEFAULT_EPOCH_MS;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    throw new ConfigError(
+      'simulate({ startTime })',
+      value,
+      'epoch milliseconds, a Date or an ISO date string',
+    );
+  }
+  return ms;
+}
+
+function resolveProgress(value: SimulateOptions['progress']): ResolvedOptions['progress'] {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value === 'function') return value;
+  if (value === true) {
+    return (p) =>
+      process.stderr.write(
+        `faultline: seed ${p.seed}, virtual ${formatDuration(p.virtualTimeMs)}, ${p.steps} steps, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s wall\n`,
+      );
+  }
+  throw new ConfigError('simulate({ progress })', value, 'true, false or a function (info) => void');
+}

@@ -1,0 +1,262 @@
+import { ConfigError } from '../../errors/config-error.js';
+import { NonDeterminismError } from '../../errors/non-determinism-error.js';
+import { type PendingTask, SimulationDeadlockError } from '../../errors/simulation-deadlock-error.js';
+import { SimulationError, SimulationLimitError } from '../../errors/simulation-error.js';
+import { createRandom, type Seed } from '../../random/random.js';
+import { formatDuration } from '../../time/duration.js';
+import { canonicalLine } from '../../trace/canonical.js';
+import type { TraceEvent } from '../../trace/event.js';
+import { Trace } from '../../trace/trace.js';
+import { createHttpBridge } from '../http/bridge.js';
+import { Sim } from '../sim.js';
+import { installGlobals } from './global-patch.js';
+import { Kernel, type KernelOutcome } from './kernel.js';
+import { realPerformanceNow } from './real-globals.js';
+import { rerunCommand, resolveSeed } from './seed.js';
+import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
+import type { SimulationResult } from './simulation-result.js';
+import { VirtualClock, type VirtualTimer } from './virtual-clock.js';
+
+const ACTIVE = Symbol.for('faultline.simulate.active');
+
+/**
+ * Runs `body` on a deterministic virtual clock and resolves to what happened.
+ *
+ * Inside the body, `setTimeout`/`setInterval`/`setImmediate`, `Date`,
+ * `performance.now`, `AbortSignal.timeout` and `Math.random` are virtual and
+ * seeded; they are restored when `simulate` returns or throws. Time advances
+ * only when the system is quiet. A failing body does not reject (see
+ * `result.error`); kernel failures (deadlock, non-determinism, limits, nested
+ * runs, bad options) reject, with the seed and a rerun command in the message.
+ *
+ * @example
+ * ```ts
+ * const result = await simulate({ seed: 42 }, async (sim) => {
+ *   await sim.sleep('30s');
+ *   return Date.now();
+ * });
+ * result.value; // 1735689630000 — 2025-01-01T00:00:30Z, on every run
+ * ```
+ */
+export function simulate<T>(
+  options: SimulateOptions,
+  body: (sim: Sim) => Promise<T> | T,
+): Promise<SimulationResult<T>>;
+export function simulate<T>(body: (sim: Sim) => Promise<T> | T): Promise<SimulationResult<T>>;
+export async function simulate<T>(
+  optionsOrBody: SimulateOptions | ((sim: Sim) => Promise<T> | T),
+  maybeBody?: (sim: Sim) => Promise<T> | T,
+): Promise<SimulationResult<T>> {
+  const options = typeof optionsOrBody === 'function' ? {} : optionsOrBody;
+  const body = typeof optionsOrBody === 'function' ? optionsOrBody : maybeBody;
+  const seed = resolveSeed(options?.seed);
+  const resolved = resolveOptions(options, seed);
+  if (typeof body !== 'function')
+    throw new ConfigError('simulate(options, body)', body, 'an async function (sim) => …');
+  const first = await runOnce(resolved, body);
+  if (!resolved.checkDeterminism) return first;
+  const second = await runOnce(resolved, body);
+  if (first.trace.hash !== second.trace.hash)
+    throw divergence(resolved, first.trace, second.trace, first.rerun);
+  return first;
+}
+
+async function runOnce<T>(
+  options: ResolvedOptions,
+  body: (sim: Sim) => Promise<T> | T,
+): Promise<SimulationResult<T>> {
+  const g = globalThis as Record<symbol, unknown>;
+  const rerun = rerunCommand(options.seed);
+  if (g[ACTIVE]) {
+    throw new SimulationError(
+      'NESTED',
+      `simulate() is already running (${String(g[ACTIVE])}); nested or concurrent simulations in one process would corrupt each other's clocks. Await the first run before starting another. Seed ${options.seed}; rerun: ${rerun}`,
+      options.seed,
+    );
+  }
+  g[ACTIVE] = `seed ${options.seed}`;
+  const wallStart = realPerformanceNow();
+  const clock = new VirtualClock();
+  const trace = new Trace(() => clock.time);
+  const root = createRandom(options.seed);
+  const sim = new Sim(
+    options.seed,
+    options.name,
+    root,
+    clock,
+    trace,
+    createHttpBridge({ trace, clock }),
+    options.epochMs,
+  );
+  let patch: ReturnType<typeof installGlobals> | undefined;
+  let bodySettled = false;
+  let value: T | undefined;
+  let error: unknown;
+  let failed = false;
+  let outcome: KernelOutcome;
+  try {
+    patch = installGlobals(clock, root.fork('Math.random'), options.epochMs, { fetch: sim.bridge.fetch });
+    trace.emit('sim.start', undefined, { seed: options.seed, name: options.name, until: options.until });
+    if (options.traceTimers) traceTimerFiring(clock, trace);
+    const settle = (ok: boolean, v: unknown) => {
+      bodySettled = true;
+      if (ok) value = v as T;
+      else {
+        failed = true;
+        error = v;
+      }
+    };
+    try {
+      Promise.resolve(body(sim)).then(
+        (v) => settle(true, v),
+        (e) => settle(false, e),
+      );
+    } catch (e) {
+      settle(false, e);
+    }
+    const progress = options.progress;
+    const kernel = new Kernel(
+      clock,
+      patch,
+      {
+        ...options,
+        progress: progress
+          ? ({ steps, wallMs }) =>
+              progress({ seed: options.seed, virtualTimeMs: clock.time, steps, events: trace.length, wallMs })
+          : undefined,
+      },
+      () => bodySettled && sim.pendingTasks === 0,
+      () => clock.created + trace.length + sim.pendingTasks + (bodySettled ? 1 : 0),
+    );
+    outcome = await kernel.run();
+    const pendingTimers = clock.heap
+      .values()
+      .slice()
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map((t) => ({ id: t.id, kind: t.kind, at: t.at, delay: t.delay, ref: t.hasRef() }));
+    if (outcome.kind === 'uncaught' && !failed) {
+      failed = true;
+      error = outcome.error;
+    }
+    const runOutcome = failed ? 'failed' : bodySettled ? 'ok' : 'stopped';
+    trace.emit('sim.end', undefined, {
+      outcome: runOutcome,
+      steps: kernel.steps,
+      pendingTimers: pendingTimers.length,
+      pendingTasks: sim.pendingTasks,
+      error: failed ? error : undefined,
+    });
+    if (outcome.kind === 'deadlock') {
+      const http = sim.bridge.inFlight;
+      const waiting =
+        http > 0 ? [`${http} HTTP request(s) through sim.http still waiting for a response`] : [];
+      throw deadlockError(options, sim, bodySettled, clock, [...outcome.inFlight, ...waiting], rerun);
+    }
+    if (outcome.kind === 'limit') {
+      throw new SimulationLimitError(
+        outcome.limit,
+        `simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}. Seed ${options.seed}; rerun: ${rerun}`,
+        options.seed,
+      );
+    }
+    return {
+      seed: options.seed,
+      name: options.name,
+      outcome: runOutcome,
+      value,
+      error,
+      trace,
+      stats: {
+        virtualTimeMs: clock.time,
+        steps: kernel.steps,
+        events: trace.length,
+        tasks: { spawned: sim.tasks.length, failed: sim.tasks.filter((t) => t.error !== undefined).length },
+        requests: { ...sim.ledger.counts, pending: sim.ledger.pending },
+        wallTimeMs: realPerformanceNow() - wallStart,
+      },
+      pendingTimers,
+      pendingTasks: sim.tasks.filter((t) => !t.settled).map((t) => t.name),
+      taskErrors: sim.tasks
+        .filter((t) => t.settled && 'error' in t)
+        .map((t) => ({ task: t.name, error: t.error })),
+      rerun,
+    };
+  } finally {
+    patch?.restore();
+    g[ACTIVE] = undefined;
+  }
+}
+
+function traceTimerFiring(clock: VirtualClock, trace: Trace): void {
+  const take = clock.takeNext.bind(clock);
+  clock.takeNext = (): VirtualTimer | undefined => {
+    const timer = take();
+    if (timer) trace.emit('timer.fire', undefined, { id: timer.id, kind: timer.kind, delay: timer.delay });
+    return timer;
+  };
+}
+
+function deadlockError(
+  options: ResolvedOptions,
+  sim: Sim,
+  bodySettled: boolean,
+  clock: VirtualClock,
+  inFlight: string[],
+  rerun: string,
+): SimulationDeadlockError {
+  const pending: PendingTask[] = [];
+  if (!bodySettled) pending.push({ name: '<body>', lastEvents: lastEvents(sim.trace, undefined) });
+  for (const task of sim.tasks) {
+    if (!task.settled) pending.push({ name: task.name, lastEvents: lastEvents(sim.trace, task.name) });
+  }
+  const lines = pending.map((p) => {
+    const last = p.lastEvents.length
+      ? p.lastEvents.map((e) => `      ${canonicalLine(e)}`).join('\n')
+      : '      (no events)';
+    return `  - ${p.name}, last events:\n${last}`;
+  });
+  const unref =
+    clock.heap.size > 0
+      ? ` (${clock.heap.size} unref'd timer(s) pending, which do not keep a run alive)`
+      : '';
+  const real = inFlight.length ? ` Still in flight: ${inFlight.join('; ')}.` : '';
+  const message =
+    `simulation deadlocked at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting, ` +
+    `no timer scheduled${unref} and no real I/O pending, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
+    `Likely a promise that never resolves, or real I/O that escaped the simulation. Seed ${options.seed}; rerun: ${rerun}`;
+  return new SimulationDeadlockError(message, options.seed, pending, clock.time);
+}
+
+function lastEvents(trace: Trace, actor: string | undefined, n = 3): TraceEvent[] {
+  const events = trace.events;
+  const out: TraceEvent[] = [];
+  for (let i = events.length - 1; i >= 0 && out.length < n; i--) {
+    const e = events[i]!;
+    if (actor === undefined ? e.kind !== 'sim.end' : e.actor === actor) out.unshift(e);
+  }
+  return out;
+}
+
+function divergence(options: ResolvedOptions, a: Trace, b: Trace, rerun: string): NonDeterminismError {
+  const n = Math.max(a.length, b.length);
+  let i = 0;
+  for (; i < n; i++) {
+    const x = a.events[i];
+    const y = b.events[i];
+    if (!x || !y || canonicalLine(x) !== canonicalLine(y)) break;
+  }
+  const x = a.events[i];
+  const y = b.events[i];
+  const show = (e: TraceEvent | undefined) => (e ? canonicalLine(e) : '(run ended)');
+  const hint = options.traceTimers ? '' : ' Rerun with traceTimers: true to see timer firings in the trace.';
+  return new NonDeterminismError(
+    `two runs with seed ${options.seed} diverged at event #${i}:\n  run 1: ${show(x)}\n  run 2: ${show(y)}\n` +
+      `Something in the scenario reads real time, unseeded randomness or real I/O, or depends on state left by the previous run.${hint} Rerun: ${rerun}`,
+    options.seed,
+    i,
+    x,
+    y,
+  );
+}
+
+export type { Seed };

@@ -1,0 +1,485 @@
+/*
+ * Mock LLM services speaking the OpenAI chat.completions or Anthropic messages
+ * wire format, on the injected clock, with the fault catalog. Time model: the
+ * call waits its time to first token (`ttft`, sampled per call) plus fault
+ * delays; then one token every `1000 / tokensPerSecond` ms. A non-streamed
+ * call answers when the last token is generated (ttft + (n − 1) token gaps); a
+ * streamed call (`stream: true`) answers at ttft with an SSE body whose
+ * prelude and first token are available at once and whose later tokens arrive
+ * on the clock. Stream faults (`streamError`, `stall`, `truncate`) break the
+ * stream after N content chunks; `slowStream` spaces its chunks further apart.
+ * HTTP error faults answer with provider-shaped bodies and headers (see
+ * `llm-provider-shapes.ts`). Content faults (`finishReason`, `emptyContent`,
+ * `invalidToolCall`) reshape a 200 reply: `service.end` stays `ok`, with
+ * `fault` set. `malformed` breaks the payload after the work (see
+ * `service-malformed.ts`; in a stream, the first content event). Successful
+ * replies carry the provider's rate-limit headers, following a
+ * `faults.rateLimit` window when there is one.
+ *
+ * `call(request)` returns the parsed provider JSON (or, for `stream: true`, an
+ * async iterable of parsed chunks that throws a `ServiceError` with code
+ * `STREAM_ERROR` on an in-band error event, `MALFORMED` on a chunk that does
+ * not parse), so the service is usable without
+ * HTTP. `respond(httpRequest)` gives the HTTP reply (contract in `service.ts`).
+ * Traces as a generic service does; a streamed call's `service.end` comes when
+ * its stream ends, with `fault` set when a stream fault cut it.
+ */
+import { ConfigError } from '../../errors/config-error.js';
+import { ServiceError } from '../../errors/service-error.js';
+import type { Fault, MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../../faults/fault.js';
+import { lognormal } from '../../random/dist.js';
+import type { Distribution } from '../../random/distribution.js';
+import type { Duration } from '../../time/duration.js';
+import { type CallOptions, type HttpReply, type HttpRequest, jsonReply } from '../http/message.js';
+import { type CallEnd, type CallScope, type ServiceContext, ServiceEngine } from '../services/engine.js';
+import { malformedCallValue, malformedError, malformedReply, truncateJson } from '../services/malformed.js';
+import {
+  type Completion,
+  DEFAULT_MODEL,
+  errorShape,
+  estimateTokens,
+  type LlmChunks,
+  type LlmProvider,
+  type LlmRequest,
+  type LlmResponses,
+  lastUserText,
+  promptText,
+  type QuotaState,
+  type StreamEvent,
+  serializeEvent,
+  shapeOutput,
+  streamShape,
+  successBody,
+  successHeaders,
+  wrongShape,
+} from './provider-shapes.js';
+import { type Scheduled, ScheduledStream } from './stream.js';
+
+export type {
+  AnthropicMessage,
+  AnthropicStreamEvent,
+  LlmChunks,
+  LlmMessage,
+  LlmProvider,
+  LlmRequest,
+  LlmResponses,
+  OpenAiChatCompletion,
+  OpenAiChatCompletionChunk,
+} from './provider-shapes.js';
+
+/** What `respond` learns about the call besides the request. */
+export interface LlmRespondInfo {
+  readonly callIndex: number;
+  /** Clock time when generation starts (after the time to first token). */
+  readonly now: number;
+}
+
+/** Options of `createLlmService`. */
+export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
+  /** Wire format: OpenAI chat.completions or Anthropic messages. */
+  provider: P;
+  /** Time to first token, sampled per call. Default `dist.lognormal({ median: '300ms', p99: '3s' })`. */
+  ttft?: Distribution | Duration;
+  /** Output speed. Default 80 tokens/s (12.5 ms per token). */
+  tokensPerSecond?: number;
+  /** The reply text for a request. Default: a short deterministic text quoting the last user message. */
+  respond?: (request: LlmRequest, info: LlmRespondInfo) => string | Promise<string>;
+  /** Faults, including the stream faults (see `faults`). */
+  faults?: readonly Fault[] | Fault;
+  /** Requests served at once; the rest queue FIFO. Default unlimited. */
+  concurrency?: number;
+  /** Model reported when the request names none. */
+  model?: string;
+}
+
+/** A mock LLM API. */
+export interface LlmService<P extends LlmProvider = LlmProvider> {
+  readonly name: string;
+  readonly provider: P;
+  /** Descriptions of the started faults. */
+  readonly faults: readonly string[];
+  /** Calls made so far. */
+  readonly calls: number;
+  /** A streamed call: resolves at the first token with the parsed chunks/events as they arrive. */
+  call(
+    request: LlmRequest & { stream: true },
+    options?: CallOptions,
+  ): Promise<AsyncIterableIterator<LlmChunks[P]>>;
+  /** A call: resolves with the provider's JSON body, or rejects with a provider-shaped `ServiceError`. */
+  call(request: LlmRequest, options?: CallOptions): Promise<LlmResponses[P]>;
+  /** HTTP entry for the HTTP bridge: JSON or an SSE body; network failures reject. */
+  respond(request: HttpRequest, options?: CallOptions): Promise<HttpReply>;
+}
+
+const DEFAULT_TTFT = lognormal({ median: '300ms', p99: '3s' });
+
+/**
+ * Creates a mock LLM service on `ctx`'s clock, random stream and trace.
+ *
+ * @example
+ * ```ts
+ * const llm = createLlmService(ctx, 'openai', {
+ *   provider: 'openai',
+ *   ttft: dist.lognormal({ median: '400ms', p99: '4s' }),
+ *   tokensPerSecond: 60,
+ *   faults: [faults.rateLimit({ limit: 50, per: '1m' }), faults.streamError({ afterChunks: 5, rate: 0.1 })],
+ * });
+ * const completion = await llm.call({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+ * completion.choices[0].message.content;
+ * ```
+ */
+export function createLlmService<P extends LlmProvider>(
+  ctx: ServiceContext,
+  name: string,
+  options: LlmServiceOptions<P>,
+): LlmService<P> {
+  const label = `llm("${name}")`;
+  const provider = options?.provider;
+  if (provider !== 'openai' && provider !== 'anthropic') {
+    throw new ConfigError(`${label}({ provider })`, provider, "'openai' or 'anthropic'");
+  }
+  const tps = options.tokensPerSecond ?? 80;
+  if (typeof tps !== 'number' || !Number.isFinite(tps) || tps <= 0) {
+    throw new ConfigError(`${label}({ tokensPerSecond })`, options.tokensPerSecond, 'a finite number > 0');
+  }
+  if (options.respond !== undefined && typeof options.respond !== 'function') {
+    throw new ConfigError(`${label}({ respond })`, options.respond, 'a function (request) => string');
+  }
+  if (options.model !== undefined && (typeof options.model !== 'string' || options.model === '')) {
+    throw new ConfigError(`${label}({ model })`, options.model, 'a non-empty string');
+  }
+  const engine = new ServiceEngine(
+    ctx,
+    name,
+    {
+      latency: options.ttft ?? DEFAULT_TTFT,
+      faults: options.faults,
+      concurrency: options.concurrency,
+      llm: true,
+    },
+    label,
+  );
+  const gapMs = 1000 / tps;
+  const { clock } = ctx;
+  const requestId = (scope: CallScope) => `req_${name}_${scope.index}`;
+
+  const shape = (effect: StatusErrorEffect, scope: CallScope): ServiceError => {
+    const shaped = errorShape(provider, effect, scope.wallNow, requestId(scope));
+    return new ServiceError({
+      service: name,
+      call: scope.index,
+      fault: effect.fault,
+      status: effect.status,
+      headers: shaped.headers,
+      body: shaped.body,
+      message: effect.message,
+    });
+  };
+
+  /** A provider-shaped 400 (bad request) or 500 (the `respond` option failed) that no fault caused. */
+  const badRequest = (scope: CallScope, message: string, cause?: unknown, status = 400): ServiceError => {
+    const errorType = status === 400 ? 'invalid_request_error' : 'api_error';
+    const effect: StatusErrorEffect = {
+      type: 'status',
+      fault: '',
+      stage: 'status',
+      status,
+      errorType,
+      message,
+      headers: {},
+      body: undefined,
+    };
+    const shaped = errorShape(provider, effect, scope.wallNow, requestId(scope));
+    return new ServiceError({
+      service: name,
+      call: scope.index,
+      status,
+      headers: shaped.headers,
+      body: shaped.body,
+      message,
+      cause,
+    });
+  };
+
+  const complete = async (request: LlmRequest, scope: CallScope): Promise<Completion> => {
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      throw badRequest(scope, 'the request body must be a JSON object');
+    }
+    let text: string;
+    try {
+      text = options.respond
+        ? await options.respond(request, { callIndex: scope.index, now: clock.now() })
+        : defaultReply(request, scope.index);
+    } catch (error) {
+      throw badRequest(
+        scope,
+        `respond() failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+        500,
+      );
+    }
+    if (typeof text !== 'string') throw badRequest(scope, 'respond() must return a string', undefined, 500);
+    const idPrefix = provider === 'openai' ? 'chatcmpl-' : 'msg_';
+    const toolCallId = `${provider === 'openai' ? 'call_' : 'toolu_'}${name}_${scope.index}`;
+    return {
+      id: `${idPrefix}${name}_${scope.index}`,
+      model: typeof request.model === 'string' ? request.model : (options.model ?? DEFAULT_MODEL[provider]),
+      created: Math.floor(engine.wallTime(clock.now()) / 1000),
+      promptTokens: estimateTokens(promptText(request)),
+      ...shapeOutput(text, request, scope.decision.content?.mode, toolCallId),
+    };
+  };
+
+  /** Rate-limit state for the success headers of a call. */
+  const quota = (scope: CallScope, c: Completion): QuotaState => ({
+    ...(scope.decision.rateLimit ? { rateLimit: scope.decision.rateLimit } : {}),
+    arrivedAt: scope.wallNow,
+    now: engine.wallTime(clock.now()),
+    tokens: c.promptTokens + c.tokens.length,
+  });
+
+  /** `service.end` marks a content fault (the call still succeeds). */
+  const contentMark = (scope: CallScope): { fault?: string } =>
+    scope.decision.content ? { fault: scope.decision.content.fault } : {};
+
+  /** Waits out generation and returns the completion and its JSON body. */
+  const generate = async (request: LlmRequest, scope: CallScope) => {
+    const c = await complete(request, scope);
+    await clock.sleep(Math.max(0, c.tokens.length - 1) * gapMs, scope.signal);
+    return { c, body: successBody(provider, c) };
+  };
+
+  /** A malformed reply that is not a stream, for the JSON body `body` of `c`. */
+  const malformedJson = (bad: MalformedEffect, scope: CallScope, c: Completion, body: unknown) => {
+    const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
+    const shape = wrongShape(provider, body);
+    return { reply: malformedReply(bad, body, shape, headers), shape };
+  };
+
+  /** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
+  const replacesStream = (bad: MalformedEffect | undefined): bad is MalformedEffect =>
+    bad !== undefined && (bad.kind === 'html' || bad.status >= 400);
+
+  /** Builds the scheduled stream of events and the promise of its end. */
+  const stream = async (request: LlmRequest, scope: CallScope) => {
+    const c = await complete(request, scope);
+    const events = streamShape(provider, c, request.stream_options?.include_usage === true);
+    const t = clock.now();
+    const gap = scope.decision.chunkGapMs ?? gapMs;
+    const fault: StreamFaultEffect | undefined = scope.decision.stream;
+    const bad = scope.decision.malformed;
+    const n = c.tokens.length;
+    const cut = fault ? Math.min(fault.afterChunks, n) : n;
+    let items: Scheduled<StreamEvent>[] = events.prelude.map((value) => ({ at: t, value }));
+    for (let k = 0; k < cut; k++) items.push({ at: t + k * gap, value: events.token(c.tokens[k]!) });
+    let endAt: number | 'stall';
+    if (!fault) {
+      endAt = t + Math.max(0, n - 1) * gap;
+      for (const value of events.terminal) items.push({ at: endAt, value });
+    } else if (fault.mode === 'stall') {
+      endAt = 'stall';
+    } else {
+      endAt = t + cut * gap;
+      if (fault.mode === 'error') {
+        items.push({
+          at: endAt,
+          value: events.error(fault.errorType ?? 'overloaded_error', fault.message ?? 'Overloaded'),
+        });
+      }
+    }
+    if (bad?.kind === 'empty') {
+      items = [];
+      endAt = t;
+    } else if (bad) {
+      // the first event after the prelude (the first content event) is broken
+      const k = Math.min(events.prelude.length, items.length - 1);
+      const { at, value } = items[k]!;
+      const broken: StreamEvent =
+        bad.kind === 'truncated-json'
+          ? { ...eventName(value), data: truncateJson(JSON.stringify(value.data)), malformed: true }
+          : { ...eventName(value), data: wrongShape(provider, value.data) };
+      items[k] = { at, value: broken };
+    }
+    const scheduled = new ScheduledStream(clock, items, endAt, scope.signal);
+    const content = scope.decision.content;
+    const end: Promise<CallEnd> = scheduled.done.then((outcome): CallEnd => {
+      // a consumer that gives up on a malformed stream (an SDK failing to parse a chunk) cancels it
+      if (outcome === 'cancelled' && bad) return { outcome: 'error', status: 200, fault: bad.fault };
+      if (outcome !== 'complete') return { outcome: 'aborted', status: 200 };
+      const broke = fault ?? bad;
+      if (broke) return { outcome: 'error', status: 200, fault: broke.fault };
+      return content ? { outcome: 'ok', status: 200, fault: content.fault } : { outcome: 'ok', status: 200 };
+    });
+    return { scheduled, end, fault, c };
+  };
+
+  const parseHttp = (http: HttpRequest): { request: LlmRequest; invalid?: string } => {
+    if (http.body == null || http.body === '') return { request: {}, invalid: 'the request has no body' };
+    try {
+      const parsed = JSON.parse(http.body);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { request: parsed };
+      return { request: {}, invalid: 'the request body must be a JSON object' };
+    } catch {
+      return { request: {}, invalid: 'the request body is not valid JSON' };
+    }
+  };
+
+  const service = {
+    name,
+    provider,
+    faults: engine.plan.descriptions,
+    get calls() {
+      return engine.callCount;
+    },
+    call(request: LlmRequest, callOptions?: CallOptions): Promise<any> {
+      const signal = callOptions?.signal;
+      const streaming = request?.stream === true;
+      return engine.run<unknown>(
+        request,
+        signal,
+        streaming,
+        async (scope) => {
+          const bad = scope.decision.malformed;
+          if (!streaming || replacesStream(bad)) {
+            let c: Completion;
+            let body: unknown;
+            if (streaming) {
+              c = await complete(request, scope);
+              body = successBody(provider, c);
+            } else {
+              ({ c, body } = await generate(request, scope));
+            }
+            if (!bad) return { value: body, status: 200, ...contentMark(scope) };
+            const { reply, shape } = malformedJson(bad, scope, c, body);
+            const value = malformedCallValue(bad, reply, shape, name, scope.index);
+            return { value, status: bad.status, fault: bad.fault, failed: true };
+          }
+          const { scheduled, end, fault } = await stream(request, scope);
+          return { value: parsedChunks(scheduled, name, scope, fault ?? bad), status: 200, end };
+        },
+        shape,
+      );
+    },
+    async respond(http: HttpRequest, callOptions?: CallOptions): Promise<HttpReply> {
+      const signal = callOptions?.signal;
+      const { request, invalid } = parseHttp(http);
+      const streaming = request.stream === true;
+      try {
+        return await engine.run(
+          request,
+          signal,
+          streaming,
+          async (scope) => {
+            if (invalid) throw badRequest(scope, invalid);
+            const bad = scope.decision.malformed;
+            if (!streaming) {
+              const { c, body } = await generate(request, scope);
+              if (bad) {
+                const { reply } = malformedJson(bad, scope, c, body);
+                return { value: reply, status: bad.status, fault: bad.fault, failed: true };
+              }
+              const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
+              return { value: jsonReply(200, body, headers), status: 200, ...contentMark(scope) };
+            }
+            if (replacesStream(bad)) {
+              const c = await complete(request, scope);
+              const { reply } = malformedJson(bad, scope, c, successBody(provider, c));
+              return { value: reply, status: bad.status, fault: bad.fault, failed: true };
+            }
+            const { scheduled, end, c } = await stream(request, scope);
+            const reply: HttpReply = {
+              status: 200,
+              headers: successHeaders(provider, requestId(scope), true, quota(scope, c)),
+              body: mapStream(scheduled, serializeEvent),
+            };
+            return { value: reply, status: 200, end };
+          },
+          shape,
+        );
+      } catch (error) {
+        if (ServiceError.is(error) && error.status !== undefined) {
+          return jsonReply(error.status, error.body, error.headers);
+        }
+        throw error;
+      }
+    },
+  };
+  return service as LlmService<P>;
+}
+
+function eventName(event: StreamEvent): { event?: string } {
+  return event.event === undefined ? {} : { event: event.event };
+}
+
+function defaultReply(request: LlmRequest, index: number): string {
+  const asked = lastUserText(request).replace(/\s+/g, ' ').trim().slice(0, 80);
+  return asked === '' ? `Simulated reply #${index}.` : `Simulated reply #${index} to: ${asked}`;
+}
+
+/** Maps a scheduled stream item by item, passing cancellation through. */
+function mapStream<T, U>(source: ScheduledStream<T>, map: (item: T) => U): AsyncIterableIterator<U> {
+  return {
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
+    },
+    async return() {
+      await source.return();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * Parsed chunks for `call({ stream: true })`: skips `[DONE]` and pings, throws
+ * on an in-band error event (`STREAM_ERROR`) and on a chunk that does not parse
+ * (`MALFORMED`), as an SDK's stream does.
+ */
+function parsedChunks<T>(
+  source: ScheduledStream<StreamEvent>,
+  service: string,
+  scope: CallScope,
+  fault: StreamFaultEffect | MalformedEffect | undefined,
+): AsyncIterableIterator<T> {
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) return { value: undefined, done: true };
+        const event = r.value;
+        if (event.malformed && fault?.type === 'malformed') {
+          await source.return();
+          throw malformedError(fault, String(event.data), service, scope.index);
+        }
+        if (event.error) {
+          await source.return();
+          throw new ServiceError({
+            service,
+            call: scope.index,
+            fault: fault?.fault,
+            code: 'STREAM_ERROR',
+            body: event.data,
+            message: `in-band stream error ${errorTypeOf(event.data)}`,
+          });
+        }
+        if (event.data === '[DONE]' || event.event === 'ping') continue;
+        return { value: event.data as T, done: false };
+      }
+    },
+    async return() {
+      await source.return();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function errorTypeOf(data: unknown): string {
+  const error = (data as { error?: { type?: unknown } } | undefined)?.error;
+  return typeof error?.type === 'string' ? error.type : 'error';
+}
