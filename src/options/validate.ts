@@ -1,0 +1,93 @@
+/*
+ * The one option-validator module. Every public factory (simulate, faults.*,
+ * resilience policies, sim.* methods, property helpers, the CLI) checks its
+ * options here, so that a bad value or a misspelt key fails at once with a
+ * `ConfigError` that names the option, the value and what is allowed. A typo
+ * must never silently turn a feature off.
+ *
+ * Option paths read like the call that was made: `circuitBreaker({ failureThreshold })`,
+ * `faults.errors({ rate })`, `sim.service('db', { faults })`.
+ */
+import { ConfigError } from '../errors/config-error.js';
+
+/** `owner({ key })`: the path of one option in error messages. */
+export function optionPath(owner: string, key: string): string {
+  return `${owner}({ ${key} })`;
+}
+
+/**
+ * Checks that `options` is a plain object whose keys are all in `allowed`, and
+ * returns it. `undefined` is accepted as `{}` unless `required`.
+ *
+ * @example
+ * ```ts
+ * const o = checkOptions('bulkhead', options, ['name', 'clock', 'trace', 'maxConcurrent', 'maxQueue'], true);
+ * ```
+ */
+export function checkOptions<T extends object>(
+  owner: string,
+  options: T | undefined | null,
+  allowed: readonly string[],
+  required = false,
+): Partial<T> {
+  if (options === undefined && !required) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(`${owner}(options)`, options, `an options object with keys ${allowed.join(', ')}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(
+        optionPath(owner, key),
+        (options as Record<string, unknown>)[key],
+        `one of the known options: ${allowed.join(', ')}`,
+      );
+    }
+  }
+  return options;
+}
+
+/** An integer >= `min`. */
+export function integerAtLeast(path: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(path, value, `an integer >= ${min}`);
+  }
+  return value;
+}
+
+/** A number in [min, max]. */
+export function numberInRange(path: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new ConfigError(path, value, `a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+/** A finite number >= `min`. */
+export function finiteAtLeast(path: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new ConfigError(path, value, `a finite number >= ${min}`);
+  }
+  return value;
+}
+
+/** One of the `allowed` strings. */
+export function oneOf<T extends string>(path: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(path, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return value as T;
+}
+
+/** A boolean (`undefined` gives `fallback`). */
+export function booleanOption(path: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigError(path, value, 'true or false');
+  return value;
+}
+
+/** A function, or undefined. */
+export function functionOption<F extends Function>(path: string, value: unknown): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new ConfigError(path, value, 'a function');
+  return value as F;
+}
