@@ -93,6 +93,14 @@ export * from './time/manual-clock.js';
 export { type Rate, ratePerMs } from './time/rate.js';
 export { realClock } from './time/real-clock.js';
 export { canonicalLine } from './trace/canonical.js';
-export { nullSink, type TraceEvent, type TraceSink } from './trace/event.js';
+export { type EventsMatching, isEvent, nullSink, type TraceEvent, type TraceSink } from './trace/event.js';
+export type {
+  TraceData,
+  TracedBreakerState,
+  TracedError,
+  TraceEventMap,
+  TraceEventOf,
+  TraceKind,
+} from './trace/event-map.js';
 export type { TimelineOptions } from './trace/timeline.js';
 export { Trace } from './trace/trace.js';

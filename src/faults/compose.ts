@@ -160,7 +160,10 @@ export function composeFaults(
 }
 
 /** An effect as plain trace data (without the fault kind, which the caller adds). */
-export function effectData(effect: FaultEffect): Record<string, unknown> {
+export function effectData(effect: FaultEffect): {
+  readonly effect: string;
+  readonly [detail: string]: unknown;
+} {
   switch (effect.type) {
     case 'delay':
       return { effect: 'delay', delayMs: effect.ms };
@@ -171,7 +174,7 @@ export function effectData(effect: FaultEffect): Record<string, unknown> {
         ? { effect: 'network', code: effect.code }
         : { effect: 'network', code: effect.code, afterMs: effect.afterMs };
     case 'status': {
-      const data: Record<string, unknown> = {
+      const data: { effect: string; [detail: string]: unknown } = {
         effect: 'status',
         status: effect.status,
         errorType: effect.errorType,

@@ -13,6 +13,7 @@ import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
 import {
@@ -110,7 +111,7 @@ const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated
  * `breaker.admitted` and `breaker.success` come with nearly every call, and a long
  * traced run then keeps no small object per event alive.
  */
-const STATE_DATA: readonly Readonly<Record<string, unknown>>[] = NAMES.map((state) =>
+const STATE_DATA: readonly { readonly state: CircuitState }[] = NAMES.map((state) =>
   Object.freeze({ state }),
 );
 
@@ -232,7 +233,7 @@ export class CircuitBreaker {
     const generation = this.generation;
     this.admitted++;
     this.inFlight++;
-    if (this.tracing) this.trace.emit('breaker.admitted', this.name, STATE_DATA[CLOSED]);
+    if (this.tracing) this.trace.emit('breaker.admitted', this.name, STATE_DATA[CLOSED]!);
     let value: T;
     try {
       value = await fn(signal ?? NEVER_ABORTED);
@@ -356,7 +357,7 @@ export class CircuitBreaker {
     const state = NAMES[code] as 'open' | 'half-open' | 'isolated';
     const error = new BrokenCircuitError(this.name, state);
     this.rejected++;
-    if (this.tracing) this.trace.emit('breaker.rejected', this.name, STATE_DATA[code]);
+    if (this.tracing) this.trace.emit('breaker.rejected', this.name, STATE_DATA[code]!);
     if (this.listeners.count > 0) this.emit('rejected', { state, error });
     return error;
   }
@@ -371,9 +372,9 @@ export class CircuitBreaker {
     if (generation !== this.generation) {
       this.late++;
       if (this.tracing) {
-        const data: Record<string, unknown> = {
+        const data: DraftData<'breaker.late'> = {
           outcome: VERDICT_NAMES[verdict],
-          admittedIn: NAMES[admittedIn],
+          admittedIn: NAMES[admittedIn]!,
         };
         if (verdict !== SUCCESS || error !== undefined) data.error = errorData(error);
         this.trace.emit('breaker.late', this.name, data);
@@ -393,7 +394,7 @@ export class CircuitBreaker {
         this.trace.emit(
           'breaker.success',
           this.name,
-          error === undefined ? STATE_DATA[admittedIn] : { state, error: errorData(error) },
+          error === undefined ? STATE_DATA[admittedIn]! : { state, error: errorData(error) },
         );
       }
       if (this.listeners.count > 0) this.emit('success', { state });
@@ -473,14 +474,17 @@ export class CircuitBreaker {
       this.window?.reset();
     }
     if (this.tracing)
-      this.trace.emit('breaker.state', this.name, { from: NAMES[from], to: NAMES[to], reason });
+      this.trace.emit('breaker.state', this.name, { from: NAMES[from]!, to: NAMES[to]!, reason });
     if (this.listeners.count > 0) this.emit('stateChange', { from: NAMES[from]!, to: NAMES[to]!, reason });
   }
 
   private emit<K extends keyof CircuitBreakerEvents>(event: K, data: CircuitBreakerEvents[K]): void {
     this.listeners.emit(event, data, (error) => {
       if (this.tracing)
-        this.trace.emit('breaker.listener-error', this.name, { event, error: errorData(error) });
+        this.trace.emit('breaker.listener-error', this.name, {
+          event: String(event),
+          error: errorData(error),
+        });
     });
   }
 }

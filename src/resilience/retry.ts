@@ -14,6 +14,7 @@ import { abortReason, type Clock } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BackoffPolicy, JITTER_MODES, type JitterMode, jitteredDelay } from './backoff.js';
 import { type Classification, classifyError, type ErrorClass } from './classify-error.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
@@ -212,7 +213,11 @@ export class RetryPolicy {
       previousDelay = delay;
       if (retryAfter !== undefined && retryAfter > delay) delay = retryAfter;
       if (this.tracing) {
-        const data: Record<string, unknown> = { attempt: attempt + 1, delay, reason: c.reason };
+        const data: DraftData<'retry.scheduled'> = {
+          attempt: attempt + 1,
+          delay,
+          reason: c.reason,
+        };
         if (c.status !== undefined) data.status = c.status;
         if (retryAfter !== undefined) data.retryAfter = retryAfter;
         this.trace.emit('retry.scheduled', this.name, data);
@@ -254,7 +259,7 @@ export class RetryPolicy {
   private emit<K extends keyof RetryEvents>(event: K, data: RetryEvents[K]): void {
     this.listeners.emit(event, data, (error) => {
       if (this.tracing)
-        this.trace.emit('retry.listener-error', this.name, { event, error: errorData(error) });
+        this.trace.emit('retry.listener-error', this.name, { event: String(event), error: errorData(error) });
     });
   }
 }
@@ -270,11 +275,11 @@ const SUCCESS_DATA = Array.from({ length: SHARED_ATTEMPTS + 1 }, (_, attempts) =
   Object.freeze({ attempts }),
 );
 
-function attemptData(attempt: number): Record<string, unknown> {
+function attemptData(attempt: number): TraceEventMap['retry.attempt'] {
   return attempt <= SHARED_ATTEMPTS ? ATTEMPT_DATA[attempt]! : { attempt };
 }
 
-function successData(attempts: number): Record<string, unknown> {
+function successData(attempts: number): TraceEventMap['retry.success'] {
   return attempts <= SHARED_ATTEMPTS ? SUCCESS_DATA[attempts]! : { attempts };
 }
 

@@ -9,6 +9,7 @@ import { type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.
 import { type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
+import type { TraceData } from '../trace/event-map.js';
 import type { Trace } from '../trace/trace.js';
 import { type Agent, type AgentHandler, type AgentOptions, createAgent } from './agents/agent.js';
 import { type LoopOptions, loop } from './agents/orchestration/loop.js';
@@ -252,9 +253,9 @@ export class Sim {
     return this.clock.sleep(duration(time, 'sim.sleep(duration)'), signal);
   }
 
-  /** Records a user event in the trace. */
-  emit(kind: string, data?: Record<string, unknown>, actor?: string): void {
-    this.trace.emit(kind, actor, data);
+  /** Records a user event in the trace (a kind of faultline's own, see `TraceEventMap`, needs its data type). */
+  emit<K extends string>(kind: K, data?: TraceData<K>, actor?: string): void {
+    this.trace.record(kind, actor, data);
   }
 
   /**

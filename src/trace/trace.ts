@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalLine } from './canonical.js';
-import type { TraceEvent, TraceSink } from './event.js';
+import type { EventsMatching, TraceEvent, TraceSink } from './event.js';
+import type { TraceData, TraceEventMap, TraceKind } from './event-map.js';
 import { formatTimeline, type TimelineOptions } from './timeline.js';
 
 /** One chunk of the column storage (see `Trace`). */
@@ -63,8 +64,24 @@ export class Trace implements TraceSink {
     for (const e of events) this.objects.push(e);
   }
 
-  /** Records an event stamped with the current time. */
-  emit(kind: string, actor?: string, data?: Record<string, unknown>): void {
+  /** Records an event of a known kind (see `TraceEventMap`) stamped with the current time. */
+  emit<K extends TraceKind>(kind: K, actor: string | undefined, data: TraceEventMap[K]): void {
+    this.append(kind, actor, data as Readonly<Record<string, unknown>>);
+  }
+
+  /**
+   * Records an event of any kind, a user's own included (`sim.emit`): a kind in
+   * `TraceEventMap` still needs its data type.
+   */
+  record<K extends string>(kind: K, actor?: string, data?: TraceData<K>): void {
+    this.append(kind, actor, data as Readonly<Record<string, unknown>> | undefined);
+  }
+
+  private append(
+    kind: string,
+    actor: string | undefined,
+    data: Readonly<Record<string, unknown>> | undefined,
+  ): void {
     this.cachedHash = undefined;
     if (this.exposed) {
       const list = this.objects;
@@ -108,10 +125,20 @@ export class Trace implements TraceSink {
     return this.materialize();
   }
 
-  /** Events whose kind equals `kind` or starts with `kind.` (e.g. `'breaker'` matches `breaker.state`). */
-  ofKind(kind: string): TraceEvent[] {
+  /**
+   * Events whose kind equals `kind` or starts with `kind.` (e.g. `'breaker'` matches
+   * `breaker.state`), with typed data for known kinds.
+   *
+   * @example
+   * ```ts
+   * const opened = trace.ofKind('breaker.state').filter((e) => e.data.to === 'open');
+   * ```
+   */
+  ofKind<P extends string>(kind: P): EventsMatching<P>[] {
     const prefix = `${kind}.`;
-    return this.materialize().filter((e) => e.kind === kind || e.kind.startsWith(prefix));
+    return this.materialize().filter(
+      (e) => e.kind === kind || e.kind.startsWith(prefix),
+    ) as EventsMatching<P>[];
   }
 
   /** Events emitted by `actor`. */

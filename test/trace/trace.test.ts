@@ -5,10 +5,10 @@ describe('trace', () => {
   it('hashes canonically: key order and undefined fields do not matter', () => {
     const a = new Trace();
     const b = new Trace();
-    a.emit('x', 'me', { b: 2, a: 1, gone: undefined });
-    b.emit('x', 'me', { a: 1, b: 2 });
+    a.record('x', 'me', { b: 2, a: 1, gone: undefined });
+    b.record('x', 'me', { a: 1, b: 2 });
     expect(a.hash).toBe(b.hash);
-    b.emit('y');
+    b.record('y');
     expect(a.hash).not.toBe(b.hash);
   });
 
@@ -42,7 +42,7 @@ describe('trace', () => {
       now = i * 0.25;
       const kind = i % 3 === 0 ? 'a.x' : 'b.y';
       const data = i % 2 === 0 ? { i } : undefined;
-      trace.emit(kind, `actor-${i % 5}`, data);
+      trace.record(kind, `actor-${i % 5}`, data);
       expected.push({ seq: i, t: now, kind, actor: `actor-${i % 5}`, data });
     };
     for (let i = 0; i < 700; i++) emit(i);
@@ -65,19 +65,19 @@ describe('trace', () => {
   it('formats a readable timeline', async () => {
     const { trace } = await simulate({ seed: 3 }, async (sim) => {
       await sim.sleep('1.25s');
-      sim.emit('breaker.state', { from: 'closed', to: 'open' }, 'llm');
+      sim.emit('breaker.state', { from: 'closed', to: 'open', reason: 'manual' }, 'llm');
     });
     const text = trace.format();
     expect(text).toContain('+1.25s');
-    expect(text).toMatch(/breaker\.state\s+llm\s+from=closed to=open/);
+    expect(text).toMatch(/breaker\.state\s+llm\s+from=closed reason=manual to=open/);
     expect(trace.format({ limit: 1 })).toMatch(/… 2 more events/);
     expect(trace.format({ kinds: ['breaker'] }).split('\n')).toHaveLength(1);
   });
 
   it('filters by kind prefix and actor', async () => {
     const { trace } = await simulate({ seed: 1 }, (sim) => {
-      sim.emit('breaker.state', {}, 'a');
-      sim.emit('breaker.rejected', {}, 'b');
+      sim.emit('breaker.state', { from: 'closed', to: 'open', reason: 'manual' }, 'a');
+      sim.emit('breaker.rejected', { state: 'open' }, 'b');
       sim.emit('breakers', {}, 'a');
     });
     expect(trace.ofKind('breaker').map((e) => e.kind)).toEqual(['breaker.state', 'breaker.rejected']);

@@ -25,6 +25,7 @@ import type { Random } from '../../random/random.js';
 import { abortReason, type Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
 import type { TraceSink } from '../../trace/event.js';
+import type { DraftData } from '../../trace/event-map.js';
 import { type Release, ServiceSlots } from './queue.js';
 
 /**
@@ -273,7 +274,7 @@ export class ServiceEngine {
     fault: string | undefined,
     code: string | undefined,
   ): void {
-    const data: Record<string, unknown> = { call: index, outcome };
+    const data = { call: index, outcome } as DraftData<'service.end'>;
     if (status !== undefined) data.status = status;
     data.latency = this.context.clock.now() - startedAt;
     if (fault !== undefined) data.fault = fault;

@@ -16,7 +16,9 @@ describe('agents and orchestration', () => {
       return { name: (error as Error).name, now: sim.now() };
     });
     expect(result.value).toEqual({ name: 'TimeoutError', now: 2000 });
-    expect(result.trace.ofKind('agent').map((e) => [e.kind, e.t, e.data?.ok])).toEqual([
+    expect(
+      result.trace.ofKind('agent').map((e) => [e.kind, e.t, e.kind === 'agent.end' ? e.data.ok : undefined]),
+    ).toEqual([
       ['agent.start', 0, undefined],
       ['agent.end', 2000, false],
     ]);
