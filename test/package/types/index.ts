@@ -1,0 +1,20 @@
+// `faultline`'s public types as a strict consumer uses them (see ../package.test.ts for the flags).
+import { type CircuitBreaker, dist, faults, type SimulationResult, simulate } from 'faultline';
+
+const result: SimulationResult<number> = await simulate({ seed: 42, until: '1m' }, async (sim) => {
+  const llm = sim.service('llm', {
+    latency: dist.lognormal({ median: '800ms', p99: '6s' }),
+    faults: [faults.errors({ rate: 0.05, status: 503 }), faults.outage({ at: '10s', for: '5s' })],
+    handle: (req: { prompt: string }) => ({ text: `answer: ${req.prompt}` }),
+  });
+  const breaker: CircuitBreaker = sim.breaker('llm', { failureThreshold: 5, timeout: '30s' });
+  const retry = sim.retry('llm', { maxRetries: 3, baseDelay: '1s', maxDelay: '30s', jitter: 'full' });
+  const answer = await retry.execute(() => breaker.execute(() => llm.call({ prompt: 'tides' })));
+  const text: string = answer.text;
+  return text.length;
+});
+
+const hash: string = result.trace.hash;
+const value: number | undefined = result.value;
+const rerun: string = result.rerun;
+void [hash, value, rerun];
