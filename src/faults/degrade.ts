@@ -3,10 +3,16 @@
  * span of schedule time; it stays at `to` afterwards.
  */
 import { ConfigError } from '../errors/config-error.js';
+import {
+  checkOptions,
+  durationMs,
+  optionPath,
+  positiveDurationMs,
+  probability,
+} from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { describeSpec, failureEffect, failureSpec, type NamedError } from './error-catalog.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, durationMs, optionPath, probability } from './validate.js';
 
 export interface DegradeOptions {
   /**
@@ -39,20 +45,20 @@ export interface DegradeOptions {
  * ```
  */
 export function degrade(options: DegradeOptions): Fault {
-  const o = checkOptions('degrade', options, ['from', 'to', 'over', 'at', 'status', 'error'], true);
-  const over = durationMs('degrade', 'over', o.over, true);
-  const at = o.at === undefined ? 0 : durationMs('degrade', 'at', o.at);
+  const o = checkOptions('faults.degrade', options, ['from', 'to', 'over', 'at', 'status', 'error'], true);
+  const over = positiveDurationMs(optionPath('faults.degrade', 'over'), o.over);
+  const at = o.at === undefined ? 0 : durationMs(optionPath('faults.degrade', 'at'), o.at);
   const errorsMode = o.status !== undefined || o.error !== undefined;
   const value = (key: 'from' | 'to'): number => {
-    if (!errorsMode) return durationMs('degrade', key, o[key]);
+    if (!errorsMode) return durationMs(optionPath('faults.degrade', key), o[key]);
     if (typeof o[key] !== 'number') {
       throw new ConfigError(
-        optionPath('degrade', key),
+        optionPath('faults.degrade', key),
         o[key],
         'a probability in [0, 1] (status or error is set)',
       );
     }
-    return probability('degrade', key, o[key]);
+    return probability(optionPath('faults.degrade', key), o[key]);
   };
   const from = value('from');
   const to = value('to');

@@ -1,9 +1,10 @@
 /*
  * `faults.emptyContent`: an LLM reply that succeeds with no content at all.
  */
+
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import { contentFault } from './content-fault.js';
 import type { Fault } from './fault.js';
-import { checkOptions, probability } from './validate.js';
 
 export interface EmptyContentOptions {
   /** Fraction of LLM calls answered with empty content, in [0, 1]. */
@@ -24,7 +25,7 @@ export interface EmptyContentOptions {
  * ```
  */
 export function emptyContent(options: EmptyContentOptions): Fault {
-  const o = checkOptions('emptyContent', options, ['rate'], true);
-  const rate = probability('emptyContent', 'rate', o.rate);
+  const o = checkOptions('faults.emptyContent', options, ['rate'], true);
+  const rate = probability(optionPath('faults.emptyContent', 'rate'), o.rate);
   return contentFault('emptyContent', `emptyContent(rate=${rate})`, rate, 'empty');
 }

@@ -7,8 +7,8 @@
  * and `degrade`.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { optionPath } from '../options/validate.js';
 import type { FaultEffect, FaultStage, NetworkErrorCode } from './fault.js';
-import { optionPath } from './validate.js';
 
 /** Named failures accepted by `error` options. */
 export type NamedError =
@@ -185,12 +185,12 @@ export function failureSpec(
   fallbackStatus: number,
 ): FailureSpec {
   if (status !== undefined && error !== undefined) {
-    throw new ConfigError(optionPath(fault, 'error'), error, 'either status or error, not both');
+    throw new ConfigError(optionPath(`faults.${fault}`, 'error'), error, 'either status or error, not both');
   }
   if (error !== undefined) {
     if (typeof error !== 'string' || !(error in NAMED)) {
       throw new ConfigError(
-        optionPath(fault, 'error'),
+        optionPath(`faults.${fault}`, 'error'),
         error,
         `one of ${NAMED_ERRORS.map((n) => `'${n}'`).join(', ')}`,
       );
@@ -206,7 +206,7 @@ export function failureSpec(
     !list.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 400 && s <= 599)
   ) {
     throw new ConfigError(
-      optionPath(fault, 'status'),
+      optionPath(`faults.${fault}`, 'status'),
       status,
       'an HTTP error status (an integer in [400, 599]) or a non-empty list of them',
     );

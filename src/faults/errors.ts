@@ -2,6 +2,8 @@
  * `faults.errors`: fail a fraction of calls with an HTTP status (or a named
  * failure from the error catalog).
  */
+
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import {
   describeSpec,
   type FailureSpec,
@@ -10,7 +12,6 @@ import {
   type NamedError,
 } from './error-catalog.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, probability } from './validate.js';
 
 export interface ErrorsOptions {
   /** Fraction of calls that fail, in [0, 1]. */
@@ -34,8 +35,8 @@ export interface ErrorsOptions {
  * ```
  */
 export function errors(options: ErrorsOptions): Fault {
-  const o = checkOptions('errors', options, ['rate', 'status', 'error'], true);
-  const rate = probability('errors', 'rate', o.rate);
+  const o = checkOptions('faults.errors', options, ['rate', 'status', 'error'], true);
+  const rate = probability(optionPath('faults.errors', 'rate'), o.rate);
   const spec: FailureSpec = failureSpec('errors', o.status, o.error, 500);
   const stage = spec.kind === 'network' ? 'transport' : 'status';
   return defineFault(

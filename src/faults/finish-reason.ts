@@ -3,9 +3,10 @@
  * finish reason (`length` / `content_filter`), as when the model runs out of
  * output tokens or a safety filter stops it.
  */
+
+import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
 import { contentFault } from './content-fault.js';
 import type { Fault } from './fault.js';
-import { checkOptions, oneOf, probability } from './validate.js';
 
 export interface FinishReasonOptions {
   /** Fraction of LLM calls affected, in [0, 1]. */
@@ -30,8 +31,8 @@ export interface FinishReasonOptions {
  * ```
  */
 export function finishReason(options: FinishReasonOptions): Fault {
-  const o = checkOptions('finishReason', options, ['rate', 'reason'], true);
-  const rate = probability('finishReason', 'rate', o.rate);
-  const reason = oneOf('finishReason', 'reason', o.reason, ['length', 'content_filter']);
+  const o = checkOptions('faults.finishReason', options, ['rate', 'reason'], true);
+  const rate = probability(optionPath('faults.finishReason', 'rate'), o.rate);
+  const reason = oneOf(optionPath('faults.finishReason', 'reason'), o.reason, ['length', 'content_filter']);
   return contentFault('finishReason', `finishReason(rate=${rate}, reason=${reason})`, rate, reason);
 }

@@ -2,10 +2,10 @@
  * `faults.flapping`: the service goes down and up on a fixed period.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, durationMs, optionPath, positiveDurationMs } from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { describeSpec, failureEffect, failureSpec, type NamedError } from './error-catalog.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, durationMs, optionPath } from './validate.js';
 
 export interface FlappingOptions {
   /** Length of one down-then-up cycle. */
@@ -31,13 +31,17 @@ export interface FlappingOptions {
  * ```
  */
 export function flapping(options: FlappingOptions): Fault {
-  const o = checkOptions('flapping', options, ['period', 'downFor', 'at', 'status', 'error'], true);
-  const period = durationMs('flapping', 'period', o.period, true);
-  const downFor = durationMs('flapping', 'downFor', o.downFor, true);
+  const o = checkOptions('faults.flapping', options, ['period', 'downFor', 'at', 'status', 'error'], true);
+  const period = positiveDurationMs(optionPath('faults.flapping', 'period'), o.period);
+  const downFor = positiveDurationMs(optionPath('faults.flapping', 'downFor'), o.downFor);
   if (!(downFor < period)) {
-    throw new ConfigError(optionPath('flapping', 'downFor'), o.downFor, `a duration < period (${period} ms)`);
+    throw new ConfigError(
+      optionPath('faults.flapping', 'downFor'),
+      o.downFor,
+      `a duration < period (${period} ms)`,
+    );
   }
-  const at = o.at === undefined ? 0 : durationMs('flapping', 'at', o.at);
+  const at = o.at === undefined ? 0 : durationMs(optionPath('faults.flapping', 'at'), o.at);
   const spec = failureSpec('flapping', o.status, o.error, 503);
   return defineFault(
     'flapping',

@@ -2,8 +2,9 @@
  * `faults.hang`: the call never answers. It holds no timer (so it never keeps
  * virtual time busy); only the caller's abort signal ends it.
  */
+
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, probability } from './validate.js';
 
 export interface HangOptions {
   /** Fraction of calls that hang, in [0, 1]. Default 1 (every call; schedule it with `when`). */
@@ -21,8 +22,8 @@ export interface HangOptions {
  * ```
  */
 export function hang(options?: HangOptions): Fault {
-  const o = checkOptions('hang', options, ['rate']);
-  const rate = o.rate === undefined ? 1 : probability('hang', 'rate', o.rate);
+  const o = checkOptions('faults.hang', options, ['rate']);
+  const rate = o.rate === undefined ? 1 : probability(optionPath('faults.hang', 'rate'), o.rate);
   return defineFault(
     'hang',
     `hang(rate=${rate})`,

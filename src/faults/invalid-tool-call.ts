@@ -2,9 +2,10 @@
  * `faults.invalidToolCall`: an LLM reply that calls a tool with arguments that
  * are not valid JSON.
  */
+
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import { contentFault } from './content-fault.js';
 import type { Fault } from './fault.js';
-import { checkOptions, probability } from './validate.js';
 
 export interface InvalidToolCallOptions {
   /** Fraction of LLM calls answered with a broken tool call, in [0, 1]. */
@@ -31,7 +32,7 @@ export interface InvalidToolCallOptions {
  * ```
  */
 export function invalidToolCall(options: InvalidToolCallOptions): Fault {
-  const o = checkOptions('invalidToolCall', options, ['rate'], true);
-  const rate = probability('invalidToolCall', 'rate', o.rate);
+  const o = checkOptions('faults.invalidToolCall', options, ['rate'], true);
+  const rate = probability(optionPath('faults.invalidToolCall', 'rate'), o.rate);
   return contentFault('invalidToolCall', `invalidToolCall(rate=${rate})`, rate, 'invalid-tool-call');
 }

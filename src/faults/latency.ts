@@ -3,9 +3,9 @@
  * service's own latency (latency faults add up).
  */
 import type { Distribution } from '../random/distribution.js';
+import { sampleMs, toDistribution } from '../random/to-distribution.js';
 import type { Duration } from '../time/duration.js';
 import { defineFault, type Fault } from './fault.js';
-import { distribution, sampleMs } from './validate.js';
 
 /**
  * Adds a delay to every call, sampled from `dist` (or a fixed duration) with
@@ -18,7 +18,7 @@ import { distribution, sampleMs } from './validate.js';
  * ```
  */
 export function latency(dist: Distribution | Duration): Fault {
-  const d = distribution('faults.latency(distribution)', dist);
+  const d = toDistribution('faults.latency(distribution)', dist);
   return defineFault('latency', `latency(${d.description})`, () => ({ random }) => {
     const ms = sampleMs(d, random);
     return ms > 0 ? [{ type: 'delay', fault: 'latency', stage: 'latency', ms }] : [];

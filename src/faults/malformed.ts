@@ -4,8 +4,8 @@
  * HTML page from a proxy in front of the service).
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
 import { defineFault, type Fault, type MalformedEffect, type MalformedKind } from './fault.js';
-import { checkOptions, oneOf, optionPath, probability } from './validate.js';
 
 /** Every malformed payload kind, in the order `kind`-less faults pick from. */
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['truncated-json', 'wrong-shape', 'empty', 'html'];
@@ -47,9 +47,10 @@ export interface MalformedOptions {
  * ```
  */
 export function malformed(options: MalformedOptions): Fault {
-  const o = checkOptions('malformed', options, ['rate', 'kind', 'status'], true);
-  const rate = probability('malformed', 'rate', o.rate);
-  const kind = o.kind === undefined ? undefined : oneOf('malformed', 'kind', o.kind, MALFORMED_KINDS);
+  const o = checkOptions('faults.malformed', options, ['rate', 'kind', 'status'], true);
+  const rate = probability(optionPath('faults.malformed', 'rate'), o.rate);
+  const kind =
+    o.kind === undefined ? undefined : oneOf(optionPath('faults.malformed', 'kind'), o.kind, MALFORMED_KINDS);
   const status = o.status ?? 200;
   if (
     typeof status !== 'number' ||
@@ -57,7 +58,7 @@ export function malformed(options: MalformedOptions): Fault {
     !(status === 200 || (status >= 400 && status <= 599))
   ) {
     throw new ConfigError(
-      optionPath('malformed', 'status'),
+      optionPath('faults.malformed', 'status'),
       o.status,
       '200, or an HTTP error status (an integer in [400, 599])',
     );

@@ -1,10 +1,11 @@
 /*
  * `faults.outage`: the service is down for one window of schedule time.
  */
+
+import { checkOptions, durationMs, optionPath, positiveDurationMs } from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { describeSpec, failureEffect, failureSpec, type NamedError } from './error-catalog.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, durationMs } from './validate.js';
 
 export interface OutageOptions {
   /** Start of the outage (schedule time: virtual time since the start of the run). */
@@ -29,9 +30,9 @@ export interface OutageOptions {
  * ```
  */
 export function outage(options: OutageOptions): Fault {
-  const o = checkOptions('outage', options, ['at', 'for', 'status', 'error'], true);
-  const at = durationMs('outage', 'at', o.at);
-  const length = durationMs('outage', 'for', o.for, true);
+  const o = checkOptions('faults.outage', options, ['at', 'for', 'status', 'error'], true);
+  const at = durationMs(optionPath('faults.outage', 'at'), o.at);
+  const length = positiveDurationMs(optionPath('faults.outage', 'for'), o.for);
   const spec = failureSpec('outage', o.status, o.error, 503);
   const end = at + length;
   return defineFault(

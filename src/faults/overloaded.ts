@@ -1,9 +1,10 @@
 /*
  * `faults.overloaded`: Anthropic-style 529 `overloaded_error`.
  */
+
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import { errorBody } from './error-catalog.js';
 import { defineFault, type Fault, type StatusErrorEffect } from './fault.js';
-import { checkOptions, probability } from './validate.js';
 
 export interface OverloadedOptions {
   /** Fraction of calls answered with 529, in [0, 1]. Default 1 (schedule it with `when`). */
@@ -20,8 +21,8 @@ export interface OverloadedOptions {
  * ```
  */
 export function overloaded(options?: OverloadedOptions): Fault {
-  const o = checkOptions('overloaded', options, ['rate']);
-  const rate = o.rate === undefined ? 1 : probability('overloaded', 'rate', o.rate);
+  const o = checkOptions('faults.overloaded', options, ['rate']);
+  const rate = o.rate === undefined ? 1 : probability(optionPath('faults.overloaded', 'rate'), o.rate);
   const effect: StatusErrorEffect = {
     type: 'status',
     fault: 'overloaded',

@@ -2,10 +2,18 @@
  * `faults.rateLimit`: a fixed-window request limit answering 429 with a
  * Retry-After in seconds, milliseconds or HTTP-date form.
  */
+
+import {
+  checkOptions,
+  durationMs,
+  integerAtLeast,
+  oneOf,
+  optionPath,
+  positiveDurationMs,
+} from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { errorBody } from './error-catalog.js';
 import { defineFault, type Fault, type StatusErrorEffect } from './fault.js';
-import { checkOptions, durationMs, integer, oneOf } from './validate.js';
 
 /** How the wait is written: `retry-after: <seconds>`, `retry-after-ms: <ms>` or `retry-after: <HTTP-date>`. */
 export type RetryAfterForm = 'seconds' | 'ms' | 'date';
@@ -39,13 +47,17 @@ export interface RateLimitOptions {
  * ```
  */
 export function rateLimit(options: RateLimitOptions): Fault {
-  const o = checkOptions('rateLimit', options, ['limit', 'per', 'retryAfter', 'form'], true);
-  const limit = integer('rateLimit', 'limit', o.limit, 0);
-  const per = durationMs('rateLimit', 'per', o.per, true);
+  const o = checkOptions('faults.rateLimit', options, ['limit', 'per', 'retryAfter', 'form'], true);
+  const limit = integerAtLeast(optionPath('faults.rateLimit', 'limit'), o.limit, 0);
+  const per = positiveDurationMs(optionPath('faults.rateLimit', 'per'), o.per);
   const fixedWait =
-    o.retryAfter === undefined ? undefined : durationMs('rateLimit', 'retryAfter', o.retryAfter);
+    o.retryAfter === undefined
+      ? undefined
+      : durationMs(optionPath('faults.rateLimit', 'retryAfter'), o.retryAfter);
   const form =
-    o.form === undefined ? 'seconds' : oneOf('rateLimit', 'form', o.form, ['seconds', 'ms', 'date']);
+    o.form === undefined
+      ? 'seconds'
+      : oneOf(optionPath('faults.rateLimit', 'form'), o.form, ['seconds', 'ms', 'date']);
   const parts = [`limit=${limit}`, `per=${per}`, `form=${form}`];
   if (fixedWait !== undefined) parts.push(`retryAfter=${fixedWait}`);
   return defineFault('rateLimit', `rateLimit(${parts.join(', ')})`, () => {

@@ -1,9 +1,10 @@
 /*
  * `faults.reset`: the connection drops before any response (no HTTP status).
  */
+
+import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
 import { NETWORK_CODES, networkMessage } from './error-catalog.js';
 import { defineFault, type Fault, type NetworkErrorCode } from './fault.js';
-import { checkOptions, oneOf, probability } from './validate.js';
 
 export interface ResetOptions {
   /** Fraction of calls reset, in [0, 1]. Default 1 (schedule it with `when`). */
@@ -24,9 +25,10 @@ export interface ResetOptions {
  * ```
  */
 export function reset(options?: ResetOptions): Fault {
-  const o = checkOptions('reset', options, ['rate', 'code']);
-  const rate = o.rate === undefined ? 1 : probability('reset', 'rate', o.rate);
-  const code = o.code === undefined ? 'ECONNRESET' : oneOf('reset', 'code', o.code, NETWORK_CODES);
+  const o = checkOptions('faults.reset', options, ['rate', 'code']);
+  const rate = o.rate === undefined ? 1 : probability(optionPath('faults.reset', 'rate'), o.rate);
+  const code =
+    o.code === undefined ? 'ECONNRESET' : oneOf(optionPath('faults.reset', 'code'), o.code, NETWORK_CODES);
   const message = networkMessage(code);
   return defineFault(
     'reset',

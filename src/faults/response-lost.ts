@@ -3,9 +3,9 @@
  * (the classic "applied but response lost" that makes retries non-idempotent).
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
 import { NETWORK_CODES } from './error-catalog.js';
 import { defineFault, type Fault, type NetworkErrorCode, type ResponseLostEffect } from './fault.js';
-import { checkOptions, oneOf, optionPath, probability } from './validate.js';
 
 export interface ResponseLostOptions {
   /** Fraction of calls whose response is lost, in [0, 1]. */
@@ -28,18 +28,29 @@ export interface ResponseLostOptions {
  * ```
  */
 export function responseLost(options: ResponseLostOptions): Fault {
-  const o = checkOptions('responseLost', options, ['rate', 'code', 'status'], true);
-  const rate = probability('responseLost', 'rate', o.rate);
+  const o = checkOptions('faults.responseLost', options, ['rate', 'code', 'status'], true);
+  const rate = probability(optionPath('faults.responseLost', 'rate'), o.rate);
   if (o.code !== undefined && o.status !== undefined) {
-    throw new ConfigError(optionPath('responseLost', 'status'), o.status, 'either code or status, not both');
+    throw new ConfigError(
+      optionPath('faults.responseLost', 'status'),
+      o.status,
+      'either code or status, not both',
+    );
   }
-  const code = o.code === undefined ? 'ECONNRESET' : oneOf('responseLost', 'code', o.code, NETWORK_CODES);
+  const code =
+    o.code === undefined
+      ? 'ECONNRESET'
+      : oneOf(optionPath('faults.responseLost', 'code'), o.code, NETWORK_CODES);
   const status = o.status;
   if (
     status !== undefined &&
     (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
   ) {
-    throw new ConfigError(optionPath('responseLost', 'status'), status, 'an HTTP error status in [400, 599]');
+    throw new ConfigError(
+      optionPath('faults.responseLost', 'status'),
+      status,
+      'an HTTP error status in [400, 599]',
+    );
   }
   const effect: ResponseLostEffect = {
     type: 'response-lost',

@@ -3,10 +3,12 @@
  * the service's normal speed (slow, not stalled: the stream still ends).
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, optionPath, probability } from '../options/validate.js';
+import { constant } from '../random/dist.js';
 import type { Distribution } from '../random/distribution.js';
+import { sampleMs, toDistribution } from '../random/to-distribution.js';
 import type { Duration } from '../time/duration.js';
 import { defineFault, type Fault } from './fault.js';
-import { checkOptions, distribution, optionPath, probability, sampleMs } from './validate.js';
 
 export interface SlowStreamOptions {
   /** Fraction of streamed calls slowed, in [0, 1]. Default 1. */
@@ -34,11 +36,11 @@ export interface SlowStreamOptions {
  * ```
  */
 export function slowStream(options: SlowStreamOptions): Fault {
-  const o = checkOptions('slowStream', options, ['rate', 'tokensPerSecond', 'chunkDelay'], true);
-  const rate = o.rate === undefined ? 1 : probability('slowStream', 'rate', o.rate);
+  const o = checkOptions('faults.slowStream', options, ['rate', 'tokensPerSecond', 'chunkDelay'], true);
+  const rate = o.rate === undefined ? 1 : probability(optionPath('faults.slowStream', 'rate'), o.rate);
   if ((o.tokensPerSecond === undefined) === (o.chunkDelay === undefined)) {
     throw new ConfigError(
-      optionPath('slowStream', 'tokensPerSecond'),
+      optionPath('faults.slowStream', 'tokensPerSecond'),
       o.tokensPerSecond,
       'exactly one of tokensPerSecond or chunkDelay',
     );
@@ -47,11 +49,11 @@ export function slowStream(options: SlowStreamOptions): Fault {
   if (o.tokensPerSecond !== undefined) {
     const tps = o.tokensPerSecond;
     if (typeof tps !== 'number' || !Number.isFinite(tps) || tps <= 0) {
-      throw new ConfigError(optionPath('slowStream', 'tokensPerSecond'), tps, 'a finite number > 0');
+      throw new ConfigError(optionPath('faults.slowStream', 'tokensPerSecond'), tps, 'a finite number > 0');
     }
-    gap = { description: `constant(${1000 / tps})`, sample: () => 1000 / tps };
+    gap = constant(1000 / tps);
   } else {
-    gap = distribution(optionPath('slowStream', 'chunkDelay'), o.chunkDelay);
+    gap = toDistribution(optionPath('faults.slowStream', 'chunkDelay'), o.chunkDelay);
   }
   const what =
     o.tokensPerSecond !== undefined

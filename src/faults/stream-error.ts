@@ -2,9 +2,10 @@
  * `faults.streamError`: a 200 stream that carries an in-band error event after
  * N chunks, then ends.
  */
+
+import { oneOf, optionPath } from '../options/validate.js';
 import type { Fault } from './fault.js';
 import { type StreamFaultOptions, streamFault } from './stream-faults.js';
-import { oneOf } from './validate.js';
 
 export interface StreamErrorOptions extends StreamFaultOptions {
   /** Error type of the in-band event. Default `'overloaded_error'`. */
@@ -26,7 +27,11 @@ export function streamError(options: StreamErrorOptions): Fault {
   const errorType =
     options?.error === undefined
       ? 'overloaded_error'
-      : oneOf('streamError', 'error', options.error, ['overloaded_error', 'api_error', 'rate_limit_error']);
+      : oneOf(optionPath('faults.streamError', 'error'), options.error, [
+          'overloaded_error',
+          'api_error',
+          'rate_limit_error',
+        ]);
   const message =
     errorType === 'overloaded_error'
       ? 'Overloaded'

@@ -3,8 +3,9 @@
  * they break a streamed success after N content chunks and do nothing to
  * calls that are not streamed.
  */
+
+import { checkOptions, integerAtLeast, optionPath, probability } from '../options/validate.js';
 import { defineFault, type Fault, type StreamFaultEffect } from './fault.js';
-import { checkOptions, integer, probability } from './validate.js';
 
 /** Options shared by the stream faults. */
 export interface StreamFaultOptions {
@@ -21,9 +22,9 @@ export function streamFault(
   extraKeys: readonly string[],
   extra: Partial<StreamFaultEffect> = {},
 ): Fault {
-  const o = checkOptions(kind, options, ['afterChunks', 'rate', ...extraKeys], true);
-  const afterChunks = integer(kind, 'afterChunks', o.afterChunks, 0);
-  const rate = o.rate === undefined ? 1 : probability(kind, 'rate', o.rate);
+  const o = checkOptions(`faults.${kind}`, options, ['afterChunks', 'rate', ...extraKeys], true);
+  const afterChunks = integerAtLeast(optionPath(`faults.${kind}`, 'afterChunks'), o.afterChunks, 0);
+  const rate = o.rate === undefined ? 1 : probability(optionPath(`faults.${kind}`, 'rate'), o.rate);
   const effect: StreamFaultEffect = {
     type: 'stream',
     fault: kind,

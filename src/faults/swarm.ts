@@ -4,6 +4,7 @@
  * explores many fault mixes instead of one fixed schedule.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, optionPath, probability } from '../options/validate.js';
 import { exponential } from '../random/dist.js';
 import type { Random } from '../random/random.js';
 import { errors } from './errors.js';
@@ -17,7 +18,6 @@ import { reset } from './reset.js';
 import { responseLost } from './response-lost.js';
 import { streamError } from './stream-error.js';
 import { truncate } from './truncate.js';
-import { checkOptions, optionPath, probability } from './validate.js';
 
 export interface SwarmOptions {
   /**
@@ -72,12 +72,12 @@ function round(x: number): number {
  * ```
  */
 export function swarm(options?: SwarmOptions): Fault {
-  const o = checkOptions('swarm', options, ['faults', 'enable']);
-  const enable = o.enable === undefined ? 0.5 : probability('swarm', 'enable', o.enable);
+  const o = checkOptions('faults.swarm', options, ['faults', 'enable']);
+  const enable = o.enable === undefined ? 0.5 : probability(optionPath('faults.swarm', 'enable'), o.enable);
   let candidates: readonly Candidate[] = DEFAULT_CANDIDATES;
   if (o.faults !== undefined) {
     if (!Array.isArray(o.faults) || o.faults.length === 0 || !o.faults.every(isFault)) {
-      throw new ConfigError(optionPath('swarm', 'faults'), o.faults, 'a non-empty list of faults');
+      throw new ConfigError(optionPath('faults.swarm', 'faults'), o.faults, 'a non-empty list of faults');
     }
     candidates = o.faults.map((f) => () => f);
   }

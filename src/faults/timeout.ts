@@ -4,10 +4,10 @@
  * the given status), whatever the service's latency.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, durationMs, optionPath, probability } from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { errorBody, errorTypeForStatus, statusText } from './error-catalog.js';
 import { defineFault, type Fault, type FaultEffect } from './fault.js';
-import { checkOptions, durationMs, optionPath, probability } from './validate.js';
 
 export interface TimeoutOptions {
   /** Fail this long after the call starts. Omitted: the call hangs until aborted. */
@@ -29,16 +29,21 @@ export interface TimeoutOptions {
  * ```
  */
 export function timeout(options?: TimeoutOptions): Fault {
-  const o = checkOptions('timeout', options, ['after', 'rate', 'status']);
-  const rate = o.rate === undefined ? 1 : probability('timeout', 'rate', o.rate);
-  const afterMs = o.after === undefined ? undefined : durationMs('timeout', 'after', o.after);
+  const o = checkOptions('faults.timeout', options, ['after', 'rate', 'status']);
+  const rate = o.rate === undefined ? 1 : probability(optionPath('faults.timeout', 'rate'), o.rate);
+  const afterMs =
+    o.after === undefined ? undefined : durationMs(optionPath('faults.timeout', 'after'), o.after);
   const status = o.status;
   if (status !== undefined) {
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
-      throw new ConfigError(optionPath('timeout', 'status'), status, 'an HTTP error status in [400, 599]');
+      throw new ConfigError(
+        optionPath('faults.timeout', 'status'),
+        status,
+        'an HTTP error status in [400, 599]',
+      );
     }
     if (afterMs === undefined) {
-      throw new ConfigError(optionPath('timeout', 'after'), o.after, 'a duration when status is set');
+      throw new ConfigError(optionPath('faults.timeout', 'after'), o.after, 'a duration when status is set');
     }
   }
   const effect: FaultEffect =

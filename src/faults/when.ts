@@ -3,9 +3,9 @@
  * probability.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, durationMs, integerAtLeast, optionPath, probability } from '../options/validate.js';
 import type { Duration } from '../time/duration.js';
 import { defineFault, type Fault, isFault } from './fault.js';
-import { checkOptions, durationMs, integer, optionPath, probability } from './validate.js';
 
 export interface WhenOptions {
   /** Active only after this many calls: from call index `afterCalls` on. */
@@ -29,21 +29,31 @@ export interface WhenOptions {
  * ```
  */
 export function when(options: WhenOptions, fault: Fault): Fault {
-  const o = checkOptions('when', options, ['afterCalls', 'between', 'probability'], true);
+  const o = checkOptions('faults.when', options, ['afterCalls', 'between', 'probability'], true);
   if (!isFault(fault))
     throw new ConfigError('faults.when(options, fault)', fault, 'a fault from the faults catalog');
-  const afterCalls = o.afterCalls === undefined ? 0 : integer('when', 'afterCalls', o.afterCalls, 0);
-  const p = o.probability === undefined ? 1 : probability('when', 'probability', o.probability);
+  const afterCalls =
+    o.afterCalls === undefined ? 0 : integerAtLeast(optionPath('faults.when', 'afterCalls'), o.afterCalls, 0);
+  const p =
+    o.probability === undefined ? 1 : probability(optionPath('faults.when', 'probability'), o.probability);
   let from = 0;
   let to = Number.POSITIVE_INFINITY;
   if (o.between !== undefined) {
     if (!Array.isArray(o.between) || o.between.length !== 2) {
-      throw new ConfigError(optionPath('when', 'between'), o.between, 'a pair [from, to] of durations');
+      throw new ConfigError(
+        optionPath('faults.when', 'between'),
+        o.between,
+        'a pair [from, to] of durations',
+      );
     }
-    from = durationMs('when', 'between', o.between[0]);
-    to = durationMs('when', 'between', o.between[1]);
+    from = durationMs(optionPath('faults.when', 'between'), o.between[0]);
+    to = durationMs(optionPath('faults.when', 'between'), o.between[1]);
     if (!(to > from))
-      throw new ConfigError(optionPath('when', 'between'), o.between, 'a pair [from, to] with to > from');
+      throw new ConfigError(
+        optionPath('faults.when', 'between'),
+        o.between,
+        'a pair [from, to] with to > from',
+      );
   }
   const parts: string[] = [];
   if (afterCalls > 0) parts.push(`afterCalls=${afterCalls}`);

@@ -9,6 +9,7 @@
  * `faults.errors({ rate })`, `sim.service('db', { faults })`.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { type Duration, duration } from '../time/duration.js';
 
 /** `owner({ key })`: the path of one option in error messages. */
 export function optionPath(owner: string, key: string): string {
@@ -60,6 +61,30 @@ export function numberInRange(path: string, value: unknown, min: number, max: nu
     throw new ConfigError(path, value, `a number in [${min}, ${max}]`);
   }
   return value;
+}
+
+/** A probability in [0, 1]. */
+export function probability(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new ConfigError(path, value, 'a probability in [0, 1]');
+  }
+  return value;
+}
+
+/** A duration in ms (see `duration`); `undefined` gives `fallback`, or is an error without one. */
+export function durationMs(path: string, value: unknown, fallback?: number): number {
+  if (value === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(path, value, 'a duration such as 250, "30s" or "2m"');
+  }
+  return duration(value as Duration, path);
+}
+
+/** A duration in ms > 0 (required). */
+export function positiveDurationMs(path: string, value: unknown): number {
+  const ms = durationMs(path, value);
+  if (!(ms > 0)) throw new ConfigError(path, value, 'a duration > 0');
+  return ms;
 }
 
 /** A finite number >= `min`. */

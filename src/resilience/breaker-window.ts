@@ -5,8 +5,8 @@
  * amortized per call.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { integerAtLeast } from '../options/validate.js';
 import { type Duration, duration } from '../time/duration.js';
-import { integerAtLeast } from './options.js';
 
 /** The window of the breaker's rate mode. */
 export type BreakerWindowOptions = { type: 'count'; size: number } | { type: 'time'; duration: Duration };

@@ -9,6 +9,7 @@
 import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { hasCode } from '../errors/faultline-error.js';
+import { durationMs, functionOption, integerAtLeast, numberInRange, oneOf } from '../options/validate.js';
 import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
@@ -16,16 +17,7 @@ import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import {
-  durationMs,
-  errorData,
-  integerAtLeast,
-  NEVER_ABORTED,
-  numberInRange,
-  oneOf,
-  type PolicyOptions,
-  predicate,
-} from './options.js';
+import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
 
 /** Breaker states. `isolated` is a manual open that never changes by itself. */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -205,7 +197,7 @@ export class CircuitBreaker {
       options.maxWaitInHalfOpen === undefined
         ? undefined
         : durationMs('maxWaitInHalfOpen', options.maxWaitInHalfOpen, 0);
-    this.isFailure = predicate<(error: unknown) => boolean>('isFailure', options.isFailure);
+    this.isFailure = functionOption<(error: unknown) => boolean>('isFailure', options.isFailure);
     this.countBrokenCircuit = options.countBrokenCircuit ?? false;
   }
 

@@ -8,6 +8,14 @@
 import { ConfigError } from '../errors/config-error.js';
 import { hasCode } from '../errors/faultline-error.js';
 import { RetryExhaustedError, type RetryGiveUpReason } from '../errors/retry-exhausted-error.js';
+import {
+  durationMs,
+  finiteAtLeast,
+  functionOption,
+  integerAtLeast,
+  numberInRange,
+  oneOf,
+} from '../options/validate.js';
 import { mathRandom } from '../random/math-random.js';
 import type { Random } from '../random/random.js';
 import { abortReason, type Clock } from '../time/clock.js';
@@ -18,17 +26,7 @@ import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BackoffPolicy, JITTER_MODES, type JitterMode, jitteredDelay } from './backoff.js';
 import { type Classification, classifyError, type ErrorClass } from './classify-error.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import {
-  durationMs,
-  errorData,
-  finiteAtLeast,
-  integerAtLeast,
-  NEVER_ABORTED,
-  numberInRange,
-  oneOf,
-  type PolicyOptions,
-  predicate,
-} from './options.js';
+import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 export interface RetryOptions extends PolicyOptions {
@@ -114,8 +112,8 @@ export class RetryPolicy {
       jitterRatio: numberInRange('jitterRatio', options.jitterRatio ?? 0.1, 0, 1),
     };
     this.maxRetryAfterMs = durationMs('maxRetryAfter', options.maxRetryAfter, Math.max(maxDelayMs, 60_000));
-    this.classify = predicate('classify', options.classify);
-    this.shouldRetry = predicate('shouldRetry', options.shouldRetry);
+    this.classify = functionOption('classify', options.classify);
+    this.shouldRetry = functionOption('shouldRetry', options.shouldRetry);
     this.retryBrokenCircuit = options.retryBrokenCircuit ?? false;
     const budget = options.budget;
     this.budget = budget === undefined || budget instanceof RetryBudget ? budget : new RetryBudget(budget);

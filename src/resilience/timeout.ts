@@ -5,11 +5,12 @@
  * signal and waits for the callee to settle.
  */
 import { TimeoutError } from '../errors/timeout-error.js';
+import { oneOf } from '../options/validate.js';
 import { abortReason, type Clock } from '../time/clock.js';
 import { type Duration, duration as parseDuration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
-import { oneOf, type PolicyOptions } from './options.js';
+import type { PolicyOptions } from './options.js';
 
 export type TimeoutMode = 'aggressive' | 'cooperative';
 

@@ -44,7 +44,7 @@ describe('fault parameters', () => {
     [
       'unknown key',
       () => faults.errors({ rat: 0.1 } as any),
-      'faults.errors({ rat }): got 0.1; expected one of the options rate, status, error',
+      'faults.errors({ rat }): got 0.1; expected one of the known options: rate, status, error',
     ],
     ['options not an object', () => faults.errors(0.1 as any), 'faults.errors(options): got 0.1'],
     ['latency', () => faults.latency('fast'), 'faults.latency(distribution): got "fast"'],
@@ -82,7 +82,7 @@ describe('fault parameters', () => {
     [
       'rateLimit form',
       () => faults.rateLimit({ limit: 1, per: '1s', form: 'minutes' as any }),
-      `faults.rateLimit({ form }): got "minutes"; expected one of 'seconds', 'ms', 'date'`,
+      `faults.rateLimit({ form }): got "minutes"; expected one of "seconds", "ms", "date"`,
     ],
     [
       'overloaded rate',
@@ -162,7 +162,7 @@ describe('fault parameters', () => {
     [
       'malformed kind',
       () => faults.malformed({ rate: 0.1, kind: 'xml' as any }),
-      `faults.malformed({ kind }): got "xml"; expected one of 'truncated-json', 'wrong-shape', 'empty', 'html'`,
+      `faults.malformed({ kind }): got "xml"; expected one of "truncated-json", "wrong-shape", "empty", "html"`,
     ],
     [
       'malformed status',
@@ -172,7 +172,7 @@ describe('fault parameters', () => {
     [
       'malformed unknown key',
       () => faults.malformed({ rate: 0.1, kinds: ['html'] } as any),
-      'faults.malformed({ kinds }): got ["html"]; expected one of the options rate, kind, status',
+      'faults.malformed({ kinds }): got ["html"]; expected one of the known options: rate, kind, status',
     ],
     [
       'slowStream neither speed',
@@ -202,12 +202,12 @@ describe('fault parameters', () => {
     [
       'slowStream options missing',
       () => faults.slowStream(undefined as any),
-      'faults.slowStream(options): got undefined; expected an options object with rate, tokensPerSecond, chunkDelay',
+      'faults.slowStream(options): got undefined; expected an options object with keys rate, tokensPerSecond, chunkDelay',
     ],
     [
       'finishReason reason',
       () => faults.finishReason({ rate: 1, reason: 'stop' as any }),
-      `faults.finishReason({ reason }): got "stop"; expected one of 'length', 'content_filter'`,
+      `faults.finishReason({ reason }): got "stop"; expected one of "length", "content_filter"`,
     ],
     [
       'finishReason rate',
@@ -222,12 +222,12 @@ describe('fault parameters', () => {
     [
       'invalidToolCall options',
       () => faults.invalidToolCall(0.1 as any),
-      'faults.invalidToolCall(options): got 0.1; expected an options object with rate',
+      'faults.invalidToolCall(options): got 0.1; expected an options object with keys rate',
     ],
     [
       'invalidToolCall unknown key',
       () => faults.invalidToolCall({ rate: 0.1, tool: 'x' } as any),
-      'faults.invalidToolCall({ tool }): got "x"; expected one of the options rate',
+      'faults.invalidToolCall({ tool }): got "x"; expected one of the known options: rate',
     ],
   ];
 

@@ -22,6 +22,7 @@ import { errorBody, errorTypeForStatus, statusText } from '../../faults/error-ca
 import type { Fault, StatusErrorEffect } from '../../faults/fault.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Random } from '../../random/random.js';
+import { sampleMs, toDistribution } from '../../random/to-distribution.js';
 import { abortReason, type Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
 import type { TraceSink } from '../../trace/event.js';
@@ -130,7 +131,8 @@ export class ServiceEngine {
     ) {
       throw new ConfigError(`${label} context`, ctx, '{ clock, random, trace }');
     }
-    this.latency = toDistribution(`${label}({ latency })`, options.latency);
+    this.latency =
+      options.latency === undefined ? undefined : toDistribution(`${label}({ latency })`, options.latency);
     this.latencyRandom = context.random.fork('latency');
     this.plan = composeFaults(options.faults, context.random.fork('faults'), `${label}({ faults })`);
     const limit = options.concurrency ?? Number.POSITIVE_INFINITY;
@@ -173,7 +175,7 @@ export class ServiceEngine {
     const index = this.calls++;
     const startedAt = clock.now();
     trace.emit('service.call', this.name, { call: index });
-    const latencyMs = this.latency ? sanitize(this.latency.sample(this.latencyRandom)) : 0;
+    const latencyMs = this.latency ? sampleMs(this.latency, this.latencyRandom) : 0;
     const wallNow = this.wallTime(startedAt);
     const decision = this.plan.decide({
       now: startedAt - this.origin,
@@ -347,23 +349,6 @@ function streamEnd(result: WorkResult<unknown>): Promise<void> | undefined {
 
 function ignore(): undefined {
   return undefined;
-}
-
-function sanitize(ms: number): number {
-  return Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
-function toDistribution(
-  option: string,
-  value: Distribution | Duration | undefined,
-): Distribution | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'object' && value !== null && typeof value.sample === 'function') return value;
-  if (typeof value === 'number' || typeof value === 'string') {
-    const ms = duration(value, option);
-    return { description: `constant(${ms})`, sample: () => ms };
-  }
-  throw new ConfigError(option, value, 'a distribution (see dist) or a duration such as "200ms"');
 }
 
 /** A promise that never settles unless `signal` aborts (then it rejects with the reason). Holds no timer. */
