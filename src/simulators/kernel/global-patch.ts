@@ -4,6 +4,8 @@ import FakeTimers from '@sinonjs/fake-timers';
 import type { Random } from '../../random/random.js';
 import { abortReason } from '../../time/clock.js';
 import { createBridgeDispatcher, GLOBAL_DISPATCHER } from '../http/dispatcher.js';
+import { interceptNodeHttp } from '../http/node-http.js';
+import { guardSockets } from '../http/socket-guard.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /*
@@ -11,8 +13,11 @@ import { VirtualClock } from './virtual-clock.js';
  * virtual `setTimeout`/`setInterval`/`setImmediate` (and their clears, also on
  * `node:timers` and `node:timers/promises`), `Date`, `performance.now`,
  * `AbortSignal.timeout`, a seeded `Math.random` and, when given, `fetch` (the
- * HTTP bridge's, so no request reaches the real network). `queueMicrotask` and
- * `process.nextTick` stay real: faking them breaks Node's fetch.
+ * HTTP bridge's) with the rest of the network boundary: `node:http`/`node:https`
+ * client requests answered by the same `fetch` (http/node-http.ts) and every
+ * socket connection refused (http/socket-guard.ts), so nothing reaches the
+ * real network. `queueMicrotask` and `process.nextTick` stay real: faking them
+ * breaks Node's fetch.
  * `restore()` puts back exactly what was there, whatever happened.
  */
 
@@ -40,7 +45,9 @@ export interface ExtraGlobals {
   /**
    * Replaces `globalThis.fetch` until `restore()` (the simulation's HTTP bridge),
    * and routes Node's own fetch to it too (undici's global dispatcher), so a
-   * `fetch` captured before the run never reaches the network either.
+   * `fetch` captured before the run never reaches the network either; answers
+   * `node:http`/`node:https` client requests with it; refuses every socket
+   * connection (`net`/`tls` connect) opened meanwhile.
    */
   fetch?: typeof globalThis.fetch;
 }
@@ -52,7 +59,7 @@ export function installGlobals(
   extras: ExtraGlobals = {},
 ): GlobalPatch {
   const g = globalThis as Record<string, any>;
-  let restoreFetch: (() => void) | undefined;
+  const unpatchNetwork: (() => void)[] = [];
   const savedGlobals = GLOBAL_NAMES.map((name) => [name, g[name]] as const);
   const savedTimers = GLOBAL_NAMES.map((name) => [name, timersModule[name]] as const);
   const savedPromises = (['setTimeout', 'setImmediate'] as const).map((n) => [n, timersPromises[n]] as const);
@@ -86,13 +93,31 @@ export function installGlobals(
       return controller.signal;
     };
     dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
-    if (extras.fetch) restoreFetch = installFetch(extras.fetch);
+    if (extras.fetch) {
+      unpatchNetwork.push(guardSockets());
+      unpatchNetwork.push(installFetch(extras.fetch));
+      unpatchNetwork.push(interceptNodeHttp(extras.fetch));
+    }
   } catch (error) {
     restoreAll();
     throw error;
   }
 
   function restoreAll() {
+    // Last patched, first restored; every step runs whatever an earlier one threw.
+    const errors: unknown[] = [];
+    for (const undo of unpatchNetwork.splice(0).reverse()) {
+      try {
+        undo();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    restoreTimeAndRandom();
+    if (errors.length) throw errors[0];
+  }
+
+  function restoreTimeAndRandom() {
     dateClock?.uninstall();
     for (const [name, value] of savedGlobals) g[name] = value;
     for (const [name, value] of savedTimers) timersModule[name] = value;
@@ -100,7 +125,6 @@ export function installGlobals(
     syncBuiltinESMExports();
     Math.random = savedRandom;
     AbortSignal.timeout = savedAbortTimeout;
-    restoreFetch?.();
   }
 
   return {
