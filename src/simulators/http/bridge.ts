@@ -31,6 +31,7 @@ import {
   replyBody,
   toHeaders,
 } from './body.js';
+import type { MswResolver } from './msw-handlers.js';
 import {
   type HttpRouteTarget,
   type HttpTargetReply,
@@ -44,7 +45,22 @@ import {
 export interface HttpBridgeContext {
   trace: TraceSink;
   clock: Clock;
+  /**
+   * The user's msw handlers (`listeningMswHandlers()` when the run starts):
+   * they answer requests no route matches, traced with actor `msw`.
+   */
+  msw?: MswResolver | undefined;
 }
+
+/** A request the bridge refused because nothing answered it. */
+export interface UnmatchedRequest {
+  readonly method: string;
+  readonly url: string;
+  /** How many times it was refused. */
+  readonly count: number;
+}
+
+const MAX_UNMATCHED = 100;
 
 /** A registered route; `remove()` unregisters it (requests already made are unaffected). */
 export interface HttpRoute {
@@ -69,6 +85,8 @@ export interface HttpBridge {
   readonly routes: readonly string[];
   /** Requests whose response headers have not arrived yet. */
   readonly inFlight: number;
+  /** Distinct requests (method and URL) refused as unmatched so far, in order, with how often (first 100). */
+  readonly unmatched: readonly UnmatchedRequest[];
 }
 
 /** What a route produced: a reply from a target, a standard response, or nothing (no handler matched). */
@@ -108,6 +126,14 @@ interface Route {
 export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
   const { trace, clock } = ctx;
   const routes: Route[] = [];
+  const unmatchedByKey = new Map<string, { method: string; url: string; count: number }>();
+  const refuse = (method: string, url: string) => {
+    const key = `${method} ${url}`;
+    const seen = unmatchedByKey.get(key);
+    if (seen) seen.count++;
+    else if (unmatchedByKey.size < MAX_UNMATCHED) unmatchedByKey.set(key, { method, url, count: 1 });
+  };
+  const fallback = ctx.msw && mswRoute(ctx.msw);
   let inFlight = 0;
 
   function route(baseUrl: string, target: HttpRouteTarget): HttpRoute {
@@ -150,9 +176,10 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
     const link = new AbortController();
     const request = new Request(input, { ...init, signal: link.signal });
     const { method, url } = request;
-    const r = match(url);
+    const r = match(url) ?? fallback;
     if (!r) {
       trace.emit('http.unmatched', undefined, { method, url });
+      refuse(method, url);
       throw fetchFailed(new UnmatchedRequestError(method, url, bases()));
     }
     const onCallerAbort = () => link.abort(abortReason(callerSignal!));
@@ -183,9 +210,12 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
     if (outcome === undefined) {
       release();
       trace.emit('http.unmatched', r.actor, { method, url });
-      throw fetchFailed(
-        new UnmatchedRequestError(method, url, bases(), `no handler routed at ${r.base} matches`),
-      );
+      refuse(method, url);
+      const reason =
+        r === fallback
+          ? 'no sim.http route matches, and no listening msw handler answers it'
+          : `no handler routed at ${r.base} matches`;
+      throw fetchFailed(new UnmatchedRequestError(method, url, bases(), reason));
     }
     const onEnd = (how: BodyEnd, reason?: unknown) => {
       release();
@@ -200,6 +230,7 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
         release();
         discard(outcome);
         trace.emit('http.unmatched', r.actor, { method, url });
+        refuse(method, url);
         throw fetchFailed(
           new UnmatchedRequestError(method, url, bases(), 'passthrough() asks for the real network'),
         );
@@ -235,6 +266,25 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
     },
     get inFlight() {
       return inFlight;
+    },
+    get unmatched() {
+      return [...unmatchedByKey.values()].map((u) => ({ ...u }));
+    },
+  };
+}
+
+/** The route of last resort: the msw handlers listening when the run started. */
+function mswRoute(resolve: MswResolver): Route {
+  return {
+    base: '',
+    actor: 'msw',
+    async dispatch(request) {
+      const outcome = await resolve(request);
+      if (outcome === undefined) return undefined;
+      if ('response' in outcome) return { response: outcome.response };
+      // msw's onUnhandledRequest: 'error' refuses the request with an InternalError: still unmatched.
+      if ((outcome.error as { name?: unknown } | null)?.name === 'InternalError') return undefined;
+      throw outcome.error;
     },
   };
 }

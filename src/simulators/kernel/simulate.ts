@@ -8,6 +8,7 @@ import { canonicalLine } from '../../trace/canonical.js';
 import type { TraceEvent } from '../../trace/event.js';
 import { Trace } from '../../trace/trace.js';
 import { createHttpBridge } from '../http/bridge.js';
+import { listeningMswHandlers } from '../http/msw-handlers.js';
 import { Sim } from '../sim.js';
 import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome } from './kernel.js';
@@ -85,7 +86,7 @@ async function runOnce<T>(
     root,
     clock,
     trace,
-    createHttpBridge({ trace, clock }),
+    createHttpBridge({ trace, clock, msw: listeningMswHandlers() }),
     options.epochMs,
   );
   let patch: ReturnType<typeof installGlobals> | undefined;
