@@ -1,18 +1,17 @@
 import type { GlobalPatch } from './global-patch.js';
-import { Quiescence } from './quiescence.js';
+import type { Quiescence } from './quiescence.js';
 import { realPerformanceNow, realSetImmediate } from './real-globals.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /*
  * The stepping loop. Each step runs as its own *real* immediate, so Node drains
  * every microtask and nextTick before the next one. A step first checks that
- * the system is quiet (nothing real in flight beyond the baseline); only then
+ * the system is quiet (no real work the run started still in flight); only then
  * does it take the next timer in (time, seq) order, move virtual time to it and
  * run it. Steps are queued in batches of real immediates, so timers fire many
  * to one event-loop turn while each still sees a fully drained world. Only the
  * last immediate of a batch is ref'd (it keeps the process alive while the batch
- * runs); the others are unref'd, so `process.getActiveResourcesInfo()` lists one
- * kernel immediate instead of a whole batch and the quiet check stays cheap.
+ * runs); the others are unref'd.
  */
 
 export type KernelOutcome =
@@ -20,7 +19,9 @@ export type KernelOutcome =
   | { kind: 'until' }
   | { kind: 'deadlock'; inFlight: string[] }
   | { kind: 'limit'; limit: 'maxSteps' | 'maxTime' | 'wallTimeout'; detail: string }
-  | { kind: 'uncaught'; error: unknown };
+  | { kind: 'uncaught'; error: unknown }
+  | { kind: 'open-handles'; handles: string[] }
+  | { kind: 'aborted'; reason: unknown };
 
 export interface KernelLimits {
   until: number | undefined;
@@ -41,6 +42,12 @@ const BATCH = 64;
  * reading as a deadlock, and costs time only on a real deadlock.
  */
 const DEADLOCK_GRACE_MS = 50;
+/**
+ * Real milliseconds real work may stay open once the body and its tasks have
+ * settled: then nothing in the run is waiting for it, so the run ends with
+ * the open resources named instead of waiting for `wallTimeout`.
+ */
+export const OPEN_HANDLES_GRACE_MS = 1000;
 
 export class Kernel {
   steps = 0;
@@ -48,11 +55,14 @@ export class Kernel {
   private own = 0;
   private done = false;
   private resolve!: (outcome: KernelOutcome) => void;
-  private readonly quiescence = new Quiescence();
+  private readonly outcome = new Promise<KernelOutcome>((resolve) => {
+    this.resolve = resolve;
+  });
   private startedAt = 0;
   private lastProgress = 0;
   private suspectSince = -1;
   private suspectActivity = -1;
+  private stallSince = -1;
   private readonly tick = () => this.onTick();
 
   constructor(
@@ -62,14 +72,21 @@ export class Kernel {
     private readonly isSettled: () => boolean,
     /** A number that changes whenever anything observable happens (timers, trace events, settlements). */
     private readonly activity: () => number,
-  ) {}
+    private readonly quiescence: Quiescence,
+  ) {
+    quiescence.ignore(this.tick);
+  }
 
+  /** Ends the run from outside a step (a stray error, the test ending, an abort signal). */
+  stop(outcome: KernelOutcome): void {
+    if (!this.done) this.finish(outcome);
+  }
+
+  /** Steps until the run ends; resolves at once if `stop` came first. */
   run(): Promise<KernelOutcome> {
     this.startedAt = realPerformanceNow();
-    return new Promise<KernelOutcome>((resolve) => {
-      this.resolve = resolve;
-      this.schedule(1);
-    });
+    if (!this.done) this.schedule(1);
+    return this.outcome;
   }
 
   /** Queues `n` steps; only called when none is pending (`own === 0`). */
@@ -77,14 +94,6 @@ export class Kernel {
     this.own = n;
     for (let i = 1; i < n; i++) realSetImmediate(this.tick).unref();
     realSetImmediate(this.tick);
-  }
-
-  /**
-   * Ref'd kernel immediates still pending, as `process.getActiveResourcesInfo()`
-   * counts them: the last of the batch, pending until the batch's final step runs.
-   */
-  private get ownRefed(): number {
-    return this.own > 0 ? 1 : 0;
   }
 
   private finish(outcome: KernelOutcome): void {
@@ -108,7 +117,11 @@ export class Kernel {
   /** One step; returns true when a timer fired. */
   private step(): boolean {
     if ((++this.ticks & 1023) === 0 && this.checkWall()) return false;
-    if (!this.quiescence.isQuiet(this.ownRefed)) return false;
+    if (!this.quiescence.isQuiet()) {
+      if (this.stallSince >= 0 || this.isSettled()) this.stalled();
+      return false;
+    }
+    this.stallSince = -1;
     const clock = this.clock;
     const { until } = this.limits;
     const settled = this.isSettled();
@@ -160,9 +173,22 @@ export class Kernel {
       return false;
     }
     if (now - this.suspectSince >= DEADLOCK_GRACE_MS) {
-      this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight(this.ownRefed) });
+      this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight() });
     }
     return false;
+  }
+
+  /** Body and tasks settled, real work still open: end after OPEN_HANDLES_GRACE_MS. */
+  private stalled(): void {
+    if (!this.isSettled()) {
+      this.stallSince = -1;
+      return;
+    }
+    const now = realPerformanceNow();
+    if (this.stallSince < 0) this.stallSince = now;
+    else if (now - this.stallSince >= OPEN_HANDLES_GRACE_MS) {
+      this.finish({ kind: 'open-handles', handles: this.quiescence.inFlight() });
+    }
   }
 
   private checkWall(): boolean {
@@ -175,8 +201,12 @@ export class Kernel {
     this.finish({
       kind: 'limit',
       limit: 'wallTimeout',
-      detail: `still running after ${Math.round(elapsed)} ms of real time (wallTimeout ${this.limits.wallTimeoutMs} ms)`,
+      detail: `still running after ${Math.round(elapsed)} ms of real time (wallTimeout ${this.limits.wallTimeoutMs} ms)${openWork(this.quiescence.inFlight())}`,
     });
     return true;
   }
+}
+
+function openWork(inFlight: string[]): string {
+  return inFlight.length ? `; real work started in the run still in flight: ${inFlight.join('; ')}` : '';
 }

@@ -11,11 +11,13 @@ import { createHttpBridge } from '../http/bridge.js';
 import { listeningMswHandlers } from '../http/msw-handlers.js';
 import { Sim } from '../sim.js';
 import { installGlobals } from './global-patch.js';
-import { Kernel, type KernelOutcome } from './kernel.js';
+import { Kernel, type KernelOutcome, OPEN_HANDLES_GRACE_MS } from './kernel.js';
+import { Quiescence } from './quiescence.js';
 import { realPerformanceNow } from './real-globals.js';
 import { rerunCommand, resolveSeed } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
+import { captureStrayErrors } from './stray-errors.js';
 import { VirtualClock, type VirtualTimer } from './virtual-clock.js';
 
 const ACTIVE = Symbol.for('faultline.simulate.active');
@@ -90,6 +92,8 @@ async function runOnce<T>(
     options.epochMs,
   );
   let patch: ReturnType<typeof installGlobals> | undefined;
+  let releaseStrayErrors: (() => void) | undefined;
+  const quiescence = new Quiescence();
   let bodySettled = false;
   let value: T | undefined;
   let error: unknown;
@@ -107,14 +111,6 @@ async function runOnce<T>(
         error = v;
       }
     };
-    try {
-      Promise.resolve(body(sim)).then(
-        (v) => settle(true, v),
-        (e) => settle(false, e),
-      );
-    } catch (e) {
-      settle(false, e);
-    }
     const progress = options.progress;
     const kernel = new Kernel(
       clock,
@@ -128,7 +124,18 @@ async function runOnce<T>(
       },
       () => bodySettled && sim.pendingTasks === 0,
       () => clock.created + trace.length + sim.pendingTasks + (bodySettled ? 1 : 0),
+      quiescence,
     );
+    releaseStrayErrors = captureStrayErrors((stray) => kernel.stop({ kind: 'uncaught', error: stray }));
+    quiescence.start();
+    try {
+      Promise.resolve(body(sim)).then(
+        (v) => settle(true, v),
+        (e) => settle(false, e),
+      );
+    } catch (e) {
+      settle(false, e);
+    }
     outcome = await kernel.run();
     const pendingTimers = clock.heap
       .values()
@@ -152,6 +159,16 @@ async function runOnce<T>(
       const waiting =
         http > 0 ? [`${http} HTTP request(s) through sim.http still waiting for a response`] : [];
       throw deadlockError(options, sim, bodySettled, clock, [...outcome.inFlight, ...waiting], rerun);
+    }
+    if (outcome.kind === 'open-handles') {
+      throw new SimulationError(
+        'OPEN_HANDLES',
+        `the body${sim.tasks.length ? ' and its tasks' : ''} finished at virtual ${formatDuration(clock.time)}, but real work started during the run ` +
+          `was still open ${OPEN_HANDLES_GRACE_MS} ms of real time later, and virtual time cannot move while it is: ` +
+          `${outcome.handles.join('; ') || '(not identifiable)'}. Close it before the body returns (e.g. server.close()), ` +
+          `or unref() it. Seed ${options.seed}; rerun: ${rerun}`,
+        options.seed,
+      );
     }
     if (outcome.kind === 'limit') {
       throw new SimulationLimitError(
@@ -177,12 +194,15 @@ async function runOnce<T>(
       },
       pendingTimers,
       pendingTasks: sim.tasks.filter((t) => !t.settled).map((t) => t.name),
+      openHandles: quiescence.openPassive(),
       taskErrors: sim.tasks
         .filter((t) => t.settled && 'error' in t)
         .map((t) => ({ task: t.name, error: t.error })),
       rerun,
     };
   } finally {
+    quiescence.stop();
+    releaseStrayErrors?.();
     patch?.restore();
     g[ACTIVE] = undefined;
   }

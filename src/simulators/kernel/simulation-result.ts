@@ -47,6 +47,12 @@ export interface SimulationResult<T = unknown> {
   readonly pendingTimers: readonly PendingTimer[];
   /** Names of spawned tasks still pending at the end (only with `until`). */
   readonly pendingTasks: readonly string[];
+  /**
+   * Real handles the run opened that wait for outside events (a listening
+   * server, a file watcher) and were still open at the end, each with where it
+   * was created. Virtual time does not wait for them; close them in the body.
+   */
+  readonly openHandles: readonly string[];
   /** Errors of spawned tasks, in the order they failed. */
   readonly taskErrors: readonly { readonly task: string; readonly error: unknown }[];
   /** The shell command that replays this run. */
