@@ -9,6 +9,7 @@ import type { TraceEvent } from '../../trace/event.js';
 import { Trace } from '../../trace/trace.js';
 import { createHttpBridge } from '../http/bridge.js';
 import { listeningMswHandlers } from '../http/msw-handlers.js';
+import { causedByUnmatched, prependToMessage, unmatchedSummary } from '../http/unmatched-summary.js';
 import { Sim } from '../sim.js';
 import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome, OPEN_HANDLES_GRACE_MS } from './kernel.js';
@@ -146,6 +147,9 @@ async function runOnce<T>(
       failed = true;
       error = outcome.error;
     }
+    const unmatched = sim.bridge.unmatched;
+    const unmatchedLine = unmatchedSummary(unmatched, sim.bridge.routes);
+    if (failed && unmatchedLine && causedByUnmatched(error)) prependToMessage(error, unmatchedLine);
     const runOutcome = failed ? 'failed' : bodySettled ? 'ok' : 'stopped';
     trace.emit('sim.end', undefined, {
       outcome: runOutcome,
@@ -158,7 +162,15 @@ async function runOnce<T>(
       const http = sim.bridge.inFlight;
       const waiting =
         http > 0 ? [`${http} HTTP request(s) through sim.http still waiting for a response`] : [];
-      throw deadlockError(options, sim, bodySettled, clock, [...outcome.inFlight, ...waiting], rerun);
+      throw deadlockError(
+        options,
+        sim,
+        bodySettled,
+        clock,
+        [...outcome.inFlight, ...waiting],
+        rerun,
+        unmatchedLine,
+      );
     }
     if (outcome.kind === 'open-handles') {
       throw new SimulationError(
@@ -173,7 +185,7 @@ async function runOnce<T>(
     if (outcome.kind === 'limit') {
       throw new SimulationLimitError(
         outcome.limit,
-        `simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}. Seed ${options.seed}; rerun: ${rerun}`,
+        `${unmatchedLine ? `${unmatchedLine}\n` : ''}simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}. Seed ${options.seed}; rerun: ${rerun}`,
         options.seed,
       );
     }
@@ -198,6 +210,7 @@ async function runOnce<T>(
       taskErrors: sim.tasks
         .filter((t) => t.settled && 'error' in t)
         .map((t) => ({ task: t.name, error: t.error })),
+      unmatched,
       rerun,
     };
   } finally {
@@ -224,6 +237,7 @@ function deadlockError(
   clock: VirtualClock,
   inFlight: string[],
   rerun: string,
+  unmatchedLine?: string,
 ): SimulationDeadlockError {
   const pending: PendingTask[] = [];
   if (!bodySettled) pending.push({ name: '<body>', lastEvents: lastEvents(sim.trace, undefined) });
@@ -242,6 +256,7 @@ function deadlockError(
       : '';
   const real = inFlight.length ? ` Still in flight: ${inFlight.join('; ')}.` : '';
   const message =
+    (unmatchedLine ? `${unmatchedLine}\n` : '') +
     `simulation deadlocked at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting, ` +
     `no timer scheduled${unref} and no real I/O pending, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
     `Likely a promise that never resolves, or real I/O that escaped the simulation. Seed ${options.seed}; rerun: ${rerun}`;

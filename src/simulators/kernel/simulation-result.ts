@@ -1,5 +1,6 @@
 import type { Seed } from '../../random/random.js';
 import type { Trace } from '../../trace/trace.js';
+import type { UnmatchedRequest } from '../http/bridge.js';
 
 /** A timer still pending when the run ended: not run, reported as a leak signal. */
 export interface PendingTimer {
@@ -55,6 +56,13 @@ export interface SimulationResult<T = unknown> {
   readonly openHandles: readonly string[];
   /** Errors of spawned tasks, in the order they failed. */
   readonly taskErrors: readonly { readonly task: string; readonly error: unknown }[];
+  /**
+   * Requests no `sim.http` route (nor a listening msw handler) answered, each
+   * method and URL once with how often (first 100). When the body failed because
+   * of one (an `UnmatchedRequestError` in its error's `cause` chain), the error's
+   * message starts with a line listing these next to the routed base URLs.
+   */
+  readonly unmatched: readonly UnmatchedRequest[];
   /** The shell command that replays this run. */
   readonly rerun: string;
 }
