@@ -1,4 +1,5 @@
 /* Runs every benchmark in bench/ in one process and prints their ratios. */
+import { main as httpBoundary } from './http-boundary.js';
 import { main as kernel } from './kernel-throughput.js';
 import { main as resilience } from './resilience-overhead.js';
 import { main as timeCompression } from './time-compression.js';
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ['kernel-throughput', kernel],
   ['resilience-overhead', resilience],
   ['time-compression', timeCompression],
+  ['http-boundary', httpBoundary],
 ];
 for (const [name, run] of benches) {
   console.log(`\n=== ${name}`);

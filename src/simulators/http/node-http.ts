@@ -20,7 +20,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { createRequire } from 'node:module';
 import { FetchRequest, FetchResponse, getRawRequest, type RequestController } from '@mswjs/interceptors';
 import { ClientRequestInterceptor } from '@mswjs/interceptors/ClientRequest';
 
@@ -40,6 +40,7 @@ const nodeGet = (...args: Args) => {
 /**
  * Routes every `node:http` / `node:https` client request to `fetchImpl` until
  * the returned function is called, which restores every property it touched.
+ * The caller syncs ESM named imports (`syncBuiltinESMExports()`) after both.
  *
  * @example
  * ```ts
@@ -58,7 +59,6 @@ export function interceptNodeHttp(fetchImpl: typeof globalThis.fetch): () => voi
     (interceptor as unknown as { symbol: symbol }).symbol = Symbol('faultline.client-request-interceptor');
     interceptor.apply();
     interceptor.on('request', ({ request, controller }) => answer(fetchImpl, request, controller));
-    syncBuiltinESMExports();
   } catch (error) {
     interceptor?.dispose();
     restoreProperties();
@@ -69,7 +69,6 @@ export function interceptNodeHttp(fetchImpl: typeof globalThis.fetch): () => voi
       interceptor?.dispose();
     } finally {
       restoreProperties();
-      syncBuiltinESMExports();
     }
   };
 }

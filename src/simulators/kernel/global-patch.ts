@@ -75,7 +75,6 @@ export function installGlobals(
     }
     timersPromises.setTimeout = fakes.promiseTimeout;
     timersPromises.setImmediate = fakes.promiseImmediate;
-    syncBuiltinESMExports();
     Math.random = () => random.next();
     AbortSignal.timeout = (ms: number) => {
       const controller = new AbortController();
@@ -98,6 +97,7 @@ export function installGlobals(
       unpatchNetwork.push(installFetch(extras.fetch));
       unpatchNetwork.push(interceptNodeHttp(extras.fetch));
     }
+    syncBuiltinESMExports();
   } catch (error) {
     restoreAll();
     throw error;

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { get as namedGet } from 'node:http';
 import https from 'node:https';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,27 @@ describe('node:http inside simulate', () => {
       `http://127.0.0.1:${server.port}/secret`,
     ]);
     expect(server.connections).toBe(before);
+  });
+
+  it('covers ESM named imports of node:http too', async () => {
+    const before = server.connections;
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http('http://svc.test', echo(75));
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        namedGet('http://svc.test/named', (res) => read(res).then(() => resolve(res.statusCode))).on(
+          'error',
+          reject,
+        );
+      });
+      const refused = await new Promise<unknown>((resolve) => {
+        namedGet(`http://127.0.0.1:${server.port}/`, () => resolve('answered')).on('error', resolve);
+      });
+      return { status, at: sim.now(), refused };
+    });
+    expect(result.value).toMatchObject({ status: 200, at: 75 });
+    expect(UnmatchedRequestError.is(result.value!.refused)).toBe(true);
+    expect(server.connections).toBe(before);
+    expect(namedGet).toBe(http.get);
   });
 
   it("a service's network fault reaches the client as that error", async () => {
