@@ -4,6 +4,7 @@ export * from './bulkhead-rejected-error.js';
 export * from './config-error.js';
 export * from './faultline-error.js';
 export * from './network-refused-error.js';
+export * from './no-healthy-backend-error.js';
 export * from './rate-limited-error.js';
 export * from './retry-exhausted-error.js';
 export * from './timeout-error.js';

@@ -49,7 +49,7 @@ export function breakerOptionsFromConfig(cfg: AgentflowConfig, provider?: string
 /**
  * Whether the config asks for a breaker for `provider` (or globally): the provider
  * table's `enabled`, else `[error_routing] enable_circuit_breaker`, else the global
- * table's `enabled`, else true.
+ * table's `enabled`, else true (docs/semantics.md, "Which flags turn what on").
  */
 export function breakerEnabled(cfg: AgentflowConfig, provider?: string): boolean {
   const own = provider === undefined ? undefined : cfg.providers[provider]?.circuitBreaker?.enabled;
@@ -112,10 +112,14 @@ export function retryOptionsFromConfig(cfg: AgentflowConfig, provider?: string):
   return retryOptionsFromTable(merge(merge(legacy, routing?.retry), own));
 }
 
-/** Whether retries are on for `provider` (or globally): the provider table's `enabled`, else `[error_routing] enabled`, else the global retry table's, else true. */
+/**
+ * Whether retries are on for `provider` (or globally): the provider table's `enabled`,
+ * else `[error_routing] enabled`, else `[error_routing.retry] enabled`, else true
+ * (the precedence rule of docs/semantics.md, "Which flags turn what on").
+ */
 export function retryEnabled(cfg: AgentflowConfig, provider?: string): boolean {
   const own = provider === undefined ? undefined : cfg.providers[provider]?.retry?.enabled;
-  return own ?? cfg.errorRouting?.retry?.enabled ?? cfg.errorRouting?.enabled ?? true;
+  return own ?? cfg.errorRouting?.enabled ?? cfg.errorRouting?.retry?.enabled ?? true;
 }
 
 function merge<T extends object>(base: T | undefined, over: T | undefined): T | undefined {

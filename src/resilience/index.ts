@@ -1,4 +1,4 @@
-/** Resilience primitives (breaker, retry, timeout), their building blocks and `agentflow.toml` config. */
+/** Resilience primitives (breaker, retry, timeout, bulkhead, rate limiter, load balancer, fallback, hedge, cache, pipeline), their building blocks and `agentflow.toml` config. */
 export * from '../errors/index.js';
 export * from './agentflow-config.js';
 export {
@@ -14,12 +14,24 @@ export {
   type RetryConfig,
 } from './agentflow-schema.js';
 export * from './backoff.js';
+export { type BackendLoad, performanceScore } from './balancing-strategy.js';
 export type { BreakerWindowOptions } from './breaker-window.js';
+export * from './bulkhead.js';
+export * from './cache.js';
 export * from './circuit-breaker.js';
 export * from './classify-error.js';
 export * from './config-converters.js';
+export * from './fallback.js';
+export type { HealthCheckOptions, HealthCheckSettings } from './health-checker.js';
+export * from './hedge.js';
 export type { Unsubscribe } from './listeners.js';
+export * from './load-balancer.js';
+export * from './load-balancer-config.js';
 export type { PolicyOptions } from './options.js';
+export type { OutlierEjectionOptions, OutlierEjectionSettings } from './outlier-ejection.js';
+export * from './pipeline.js';
+export * from './policies-from-config.js';
+export * from './rate-limiter.js';
 export * from './retry.js';
 export * from './retry-after.js';
 export * from './retry-budget.js';
