@@ -10,6 +10,7 @@ import { checkOptions, integerAtLeast, optionPath } from '../options/validate.js
 import { abortReason, type Clock } from '../time/clock.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData, TracedError } from '../trace/event-map.js';
 import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 
@@ -134,7 +135,7 @@ export class Bulkhead {
     this.running++;
     this.admitted++;
     if (this.tracing) {
-      const data: Record<string, unknown> = { call, running: this.running };
+      const data: DraftData<'bulkhead.admitted'> = { call, running: this.running };
       if (queuedAt >= 0) data.waited = this.clock.now() - queuedAt;
       this.trace.emit('bulkhead.admitted', this.name, data);
     }
@@ -222,4 +223,18 @@ export class Bulkhead {
  */
 export function bulkhead(options: BulkheadOptions): Bulkhead {
   return new Bulkhead(options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    /** A bulkhead's normalized options, when it is created. */
+    'bulkhead.declared': { readonly maxConcurrent: number; readonly maxQueue: number };
+    /** A call started running; `waited` (ms) when it was queued first. */
+    'bulkhead.admitted': { readonly call: number; readonly running: number; readonly waited?: number };
+    'bulkhead.queued': { readonly call: number; readonly running: number; readonly queued: number };
+    'bulkhead.rejected': { readonly call: number; readonly running: number; readonly queued: number };
+    /** A waiter's signal aborted: it left the queue. */
+    'bulkhead.abandoned': { readonly call: number; readonly queued: number; readonly error: TracedError };
+    'bulkhead.released': { readonly call: number; readonly running: number };
+  }
 }

@@ -11,6 +11,7 @@ import { abortReason, type Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { TracedError } from '../trace/event-map.js';
 import { errorData, type PolicyOptions } from './options.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 
@@ -205,4 +206,18 @@ export class Cache<K = string, V = unknown> {
  */
 export function cache<K = string, V = unknown>(options: CacheOptions): Cache<K, V> {
   return new Cache<K, V>(options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    'cache.declared': { readonly ttl: number; readonly maxEntries: number };
+    'cache.hit': { readonly key: string };
+    'cache.coalesced': { readonly key: string };
+    /** No fresh value: a load starts; `stale` when an expired value is held. */
+    'cache.miss': { readonly key: string; readonly stale: boolean };
+    'cache.stored': { readonly key: string; readonly expiresAt: number };
+    'cache.load-failed': { readonly key: string; readonly error: TracedError };
+    'cache.evicted': { readonly key: string };
+    'cache.stale': { readonly key: string; readonly expired: boolean };
+  }
 }

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, optionPath } from '../options/validate.js';
 import { abortReason } from '../time/clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData, TracedError } from '../trace/event-map.js';
 import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 
@@ -54,7 +55,7 @@ export class Fallback<T> {
       if (signal?.aborted) throw abortReason(signal);
       const [step, run] = this.steps[index]!;
       if (this.tracing) {
-        const data: Record<string, unknown> = { step, index };
+        const data: DraftData<'fallback.step'> = { step, index };
         if (index > 0) data.previousError = errorData(previous);
         this.trace.emit('fallback.step', this.name, data);
       }
@@ -161,4 +162,15 @@ function checkSteps<T>(steps: unknown): readonly FallbackStep<T>[] {
  */
 export function fallback<T>(steps: readonly FallbackStep<T>[], options?: PolicyOptions): Fallback<T> {
   return new Fallback(steps, options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    'fallback.declared': { readonly steps: readonly string[] };
+    /** A step starts; `previousError` ended the step before it. */
+    'fallback.step': { readonly step: string; readonly index: number; readonly previousError?: TracedError };
+    'fallback.success': { readonly step: string; readonly index: number };
+    'fallback.failure': { readonly step: string; readonly index: number; readonly error: TracedError };
+    'fallback.exhausted': { readonly steps: number };
+  }
 }

@@ -12,6 +12,7 @@ import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { TracedError } from '../trace/event-map.js';
 import { errorData, type PolicyOptions } from './options.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
@@ -190,4 +191,27 @@ export class HedgePolicy {
  */
 export function hedge(options: HedgeOptions): HedgePolicy {
   return new HedgePolicy(options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    'hedge.declared': { readonly delay: number; readonly maxAttempts: number; readonly budget: boolean };
+    'hedge.attempt': {
+      readonly call: number;
+      readonly attempt: number;
+      readonly reason: 'first' | 'delay' | 'failure';
+    };
+    'hedge.success': { readonly call: number; readonly attempt: number; readonly attempts: number };
+    'hedge.failure': { readonly call: number; readonly attempt: number; readonly error: TracedError };
+    /** A losing attempt's signal was aborted. */
+    'hedge.aborted': { readonly call: number; readonly attempt: number };
+    /** An attempt settled after the call was decided. */
+    'hedge.late': {
+      readonly call: number;
+      readonly attempt: number;
+      readonly outcome: 'success' | 'failure';
+    };
+    'hedge.budget-exhausted': { readonly call: number; readonly attempt: number };
+    'hedge.exhausted': { readonly call: number; readonly attempts: number };
+  }
 }

@@ -22,12 +22,23 @@ import { mathRandom } from '../random/math-random.js';
 import { abortReason, type Clock } from '../time/clock.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData, TracedError } from '../trace/event-map.js';
 import { LOAD_BALANCING_STRATEGIES, type LoadBalancingStrategy } from './agentflow-schema.js';
 import { type BalancingStrategy, createStrategy } from './balancing-strategy.js';
 import { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from './circuit-breaker.js';
-import { HealthChecker, type HealthCheckOptions, healthCheckSettings } from './health-checker.js';
+import {
+  HealthChecker,
+  type HealthCheckOptions,
+  type HealthCheckSettings,
+  healthCheckSettings,
+} from './health-checker.js';
 import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
-import { OutlierEjection, type OutlierEjectionOptions, outlierEjectionSettings } from './outlier-ejection.js';
+import {
+  OutlierEjection,
+  type OutlierEjectionOptions,
+  type OutlierEjectionSettings,
+  outlierEjectionSettings,
+} from './outlier-ejection.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 
 /** Anything with a unique `name`: a `Service`, an `Agent`, or `{ name, ... }`. */
@@ -135,7 +146,7 @@ export class LoadBalancer<B extends Backend = Backend> {
       { inFlight: this.inFlight, successRate: this.successRate, latencyMs: this.latencyMs },
       o.random ?? mathRandom,
     );
-    const declared: Record<string, unknown> = {
+    const declared: DraftData<'load-balancer.declared'> = {
       strategy: this.strategy,
       backends: this.backends.map((b) => b.name),
       maxFailover: this.maxFailover,
@@ -246,7 +257,7 @@ export class LoadBalancer<B extends Backend = Backend> {
     this.callCount[i]!++;
     const started = this.clock.now();
     if (this.tracing) {
-      const data: Record<string, unknown> = { call, backend: backend.name, attempt };
+      const data: DraftData<'load-balancer.picked'> = { call, backend: backend.name, attempt };
       if (tried !== undefined) data.tried = this.backends.filter((_, k) => tried[k]).map((b) => b.name);
       this.trace.emit('load-balancer.picked', this.name, data);
     }
@@ -332,7 +343,7 @@ export class LoadBalancer<B extends Backend = Backend> {
   private healthReport(i: number, ok: boolean, error: unknown, changed: boolean): void {
     if (!this.tracing) return;
     const backend = this.backends[i]!.name;
-    const data: Record<string, unknown> = { backend, ok };
+    const data: DraftData<'load-balancer.health-check'> = { backend, ok };
     if (!ok && error !== undefined) data.error = errorData(error);
     this.trace.emit('load-balancer.health-check', this.name, data);
     if (changed) this.trace.emit('load-balancer.health', this.name, { backend, healthy: ok });
@@ -427,4 +438,58 @@ function checkWeights(
  */
 export function loadBalancer<B extends Backend>(options: LoadBalancerOptions<B>): LoadBalancer<B> {
   return new LoadBalancer(options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    /** A load balancer's normalized options (`breakers` maps each backend to its breaker's name). */
+    'load-balancer.declared': {
+      readonly strategy: LoadBalancingStrategy;
+      readonly backends: readonly string[];
+      readonly maxFailover: number;
+      readonly weights?: Readonly<Record<string, number>>;
+      readonly healthCheck?: HealthCheckSettings;
+      readonly outlierEjection?: OutlierEjectionSettings;
+      readonly breakers?: Readonly<Record<string, string>>;
+    };
+    /** A backend was chosen; `attempt` > 0 is a failover, `tried` the backends already tried by the call. */
+    'load-balancer.picked': {
+      readonly call: number;
+      readonly backend: string;
+      readonly attempt: number;
+      readonly tried?: readonly string[];
+    };
+    'load-balancer.success': { readonly call: number; readonly backend: string; readonly latency: number };
+    /** `counted` is false for a rejection by the backend's own breaker. */
+    'load-balancer.failure': {
+      readonly call: number;
+      readonly backend: string;
+      readonly error: TracedError;
+      readonly counted: boolean;
+    };
+    'load-balancer.no-backend': {
+      readonly call: number;
+      readonly attempt: number;
+      readonly backends: readonly { readonly name: string; readonly reason: BackendUnavailability }[];
+    };
+    'load-balancer.health-check': {
+      readonly backend: string;
+      readonly ok: boolean;
+      readonly error?: TracedError;
+    };
+    'load-balancer.health': { readonly backend: string; readonly healthy: boolean };
+    'load-balancer.ejected': {
+      readonly backend: string;
+      readonly times: number;
+      readonly duration: number;
+      readonly until: number;
+      readonly ejected: number;
+    };
+    'load-balancer.ejection-skipped': {
+      readonly backend: string;
+      readonly ejected: number;
+      readonly maxEjected: number;
+    };
+    'load-balancer.returned': { readonly backend: string };
+  }
 }

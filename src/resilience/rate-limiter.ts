@@ -16,6 +16,7 @@ import { type Duration, duration } from '../time/duration.js';
 import { type Rate, ratePerMs } from '../time/rate.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
+import type { DraftData, TracedError } from '../trace/event-map.js';
 import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
 import { POLICY_KEYS, policyName } from './policy-keys.js';
 
@@ -103,7 +104,7 @@ export class RateLimiter {
     this.tolerance = (this.burst - 1) * this.intervalMs;
     this.tat = this.clock.now();
     if (this.tracing) {
-      const data: Record<string, unknown> = {
+      const data: DraftData<'rate-limiter.declared'> = {
         rate: this.ratePerMs * 1000,
         burst: this.burst,
         mode: this.mode,
@@ -213,7 +214,7 @@ export class RateLimiter {
     this.tat = tat + this.intervalMs;
     this.granted++;
     if (this.tracing) {
-      const data: Record<string, unknown> = { call };
+      const data: DraftData<'rate-limiter.granted'> = { call };
       if (queuedAt < now) data.waited = now - queuedAt;
       this.trace.emit('rate-limiter.granted', this.name, data);
     }
@@ -255,4 +256,21 @@ export class RateLimiter {
  */
 export function rateLimiter(options: RateLimiterOptions): RateLimiter {
   return new RateLimiter(options);
+}
+
+declare module '../trace/event-map.js' {
+  interface TraceEventMap {
+    /** A rate limiter's normalized options: `rate` per second, `maxWait` in ms. */
+    'rate-limiter.declared': {
+      readonly rate: number;
+      readonly burst: number;
+      readonly mode: 'reject' | 'wait';
+      readonly maxWait?: number;
+    };
+    /** A token was taken; `waited` (ms) for a caller that queued. */
+    'rate-limiter.granted': { readonly call: number; readonly waited?: number };
+    'rate-limiter.rejected': { readonly call: number; readonly retryAfter: number };
+    'rate-limiter.queued': { readonly call: number; readonly waiting: number; readonly expectedWait: number };
+    'rate-limiter.abandoned': { readonly call: number; readonly error: TracedError };
+  }
 }
