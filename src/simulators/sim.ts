@@ -22,6 +22,7 @@ import { RequestLedger } from './agents/workload/request-ledger.js';
 import { createWorkloads, type Workloads } from './agents/workload/workloads.js';
 import type { HttpBridge, HttpRoute } from './http/bridge.js';
 import type { HttpRouteTarget } from './http/target.js';
+import { type TaskRecord, TaskRegistry } from './kernel/task-registry.js';
 import type { VirtualClock } from './kernel/virtual-clock.js';
 import {
   createLlmService,
@@ -31,13 +32,7 @@ import {
 } from './llm/llm-service.js';
 import { createService, type Service, type ServiceOptions } from './services/service.js';
 
-/** A named concurrent task started with `sim.spawn`. */
-export interface TaskRecord {
-  readonly id: number;
-  readonly name: string;
-  settled: boolean;
-  error?: unknown;
-}
+export type { TaskRecord };
 
 /**
  * What the body of `simulate` receives: virtual time, seeded randomness, the
@@ -64,14 +59,11 @@ export class Sim {
   /** Root stream; components fork from it by name so they never shift each other's draws. */
   readonly rootRandom: Random;
   /** @internal */
-  readonly tasks: TaskRecord[] = [];
-  /** @internal */
-  pendingTasks = 0;
+  readonly taskRegistry: TaskRegistry;
   /** @internal Every workload request, ended exactly once. */
   readonly ledger: RequestLedger;
   /** Load generators: `poisson`, `closed`, `burst`, `ramp`. Each resolves when all its requests ended. */
   readonly workload: Workloads;
-  private nextTaskId = 1;
 
   /** @internal */
   readonly bridge: HttpBridge;
@@ -97,6 +89,7 @@ export class Sim {
     this.random = root.fork('user');
     this.clock = clock;
     this.trace = trace;
+    this.taskRegistry = new TaskRegistry(trace);
     this.ledger = new RequestLedger(trace);
     this.workload = createWorkloads({ clock, random: (name) => root.fork(name), ledger: this.ledger });
   }
@@ -264,27 +257,16 @@ export class Sim {
    * is traced (`task.end` with `ok: false`) and listed in `result.taskErrors`.
    */
   spawn<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-    const record: TaskRecord = { id: this.nextTaskId++, name, settled: false };
-    this.tasks.push(record);
-    this.pendingTasks++;
-    this.trace.emit('task.start', name, { task: record.id });
-    let promise: Promise<T>;
-    try {
-      promise = Promise.resolve(fn());
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    promise.then(
-      () => this.settle(record, undefined, true),
-      (error) => this.settle(record, error, false),
-    );
-    return promise;
+    return this.taskRegistry.spawn(name, fn);
   }
 
-  private settle(record: TaskRecord, error: unknown, ok: boolean): void {
-    record.settled = true;
-    this.pendingTasks--;
-    if (!ok) record.error = error;
-    this.trace.emit('task.end', record.name, ok ? { task: record.id, ok } : { task: record.id, ok, error });
+  /** @internal Every task started, in start order. */
+  get tasks(): readonly TaskRecord[] {
+    return this.taskRegistry.records;
+  }
+
+  /** @internal */
+  get pendingTasks(): number {
+    return this.taskRegistry.pending;
   }
 }
