@@ -8,6 +8,7 @@ export { NonDeterminismError } from './errors/non-determinism-error.js';
 export { ServiceError } from './errors/service-error.js';
 export { type PendingTask, SimulationDeadlockError } from './errors/simulation-deadlock-error.js';
 export { SimulationError, SimulationLimitError } from './errors/simulation-error.js';
+export { UnobservedFailureError } from './errors/unobserved-failure-error.js';
 export {
   type Decision,
   type DegradeOptions,

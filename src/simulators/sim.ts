@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { booleanOption, checkOptions, optionPath } from '../options/validate.js';
 import type { Random, Seed } from '../random/random.js';
 import {
   type CircuitBreaker,
@@ -22,7 +23,7 @@ import { RequestLedger } from './agents/workload/request-ledger.js';
 import { createWorkloads, type Workloads } from './agents/workload/workloads.js';
 import type { HttpBridge, HttpRoute } from './http/bridge.js';
 import type { HttpRouteTarget } from './http/target.js';
-import { type TaskRecord, TaskRegistry } from './kernel/task-registry.js';
+import { type SpawnOptions, type TaskRecord, TaskRegistry } from './kernel/task-registry.js';
 import type { VirtualClock } from './kernel/virtual-clock.js';
 import {
   createLlmService,
@@ -32,7 +33,7 @@ import {
 } from './llm/llm-service.js';
 import { createService, type Service, type ServiceOptions } from './services/service.js';
 
-export type { TaskRecord };
+export type { SpawnOptions, TaskRecord };
 
 /**
  * What the body of `simulate` receives: virtual time, seeded randomness, the
@@ -254,10 +255,20 @@ export class Sim {
   /**
    * Starts a named concurrent task. The run does not end until it settles; if
    * the run deadlocks, the message names it and its last trace events. A failure
-   * is traced (`task.end` with `ok: false`) and listed in `result.taskErrors`.
+   * is traced (`task.end` with `ok: false`) and listed in `result.taskErrors`;
+   * if nothing awaits or handles the returned promise, it also fails the run
+   * (`UnobservedFailureError` naming the task), unless `allowFailure: true`.
+   *
+   * @example
+   * ```ts
+   * const fetcher = sim.spawn('fetcher', () => fetchAll()); // await it somewhere
+   * sim.spawn('chaos', () => flakyProbe(), { allowFailure: true }); // may fail, recorded only
+   * ```
    */
-  spawn<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-    return this.taskRegistry.spawn(name, fn);
+  spawn<T>(name: string, fn: () => Promise<T> | T, options?: SpawnOptions): Promise<T> {
+    const o = checkOptions('sim.spawn', options, ['allowFailure']);
+    const allowFailure = booleanOption(optionPath('sim.spawn', 'allowFailure'), o.allowFailure, false);
+    return this.taskRegistry.spawn(name, fn, allowFailure);
   }
 
   /** @internal Every task started, in start order. */

@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors/config-error.js';
 import { NonDeterminismError } from '../../errors/non-determinism-error.js';
 import { type PendingTask, SimulationDeadlockError } from '../../errors/simulation-deadlock-error.js';
 import { SimulationError, SimulationLimitError } from '../../errors/simulation-error.js';
+import { UnobservedFailureError } from '../../errors/unobserved-failure-error.js';
 import { createRandom, type Seed } from '../../random/random.js';
 import { formatDuration } from '../../time/duration.js';
 import { canonicalLine } from '../../trace/canonical.js';
@@ -127,7 +128,11 @@ async function runOnce<T>(
       () => clock.created + trace.length + sim.pendingTasks + (bodySettled ? 1 : 0),
       quiescence,
     );
-    releaseStrayErrors = captureStrayErrors((stray) => kernel.stop({ kind: 'uncaught', error: stray }));
+    releaseStrayErrors = captureStrayErrors((stray, promise) => {
+      const task = sim.taskRegistry.unobserved(promise);
+      const error = task ? new UnobservedFailureError(task.name, stray, options.seed) : stray;
+      kernel.stop({ kind: 'uncaught', error });
+    });
     quiescence.start();
     try {
       Promise.resolve(body(sim)).then(

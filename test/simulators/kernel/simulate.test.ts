@@ -113,10 +113,14 @@ describe('simulate', () => {
 
   it('records failed tasks in the trace and in taskErrors', async () => {
     const result = await simulate({ seed: 1 }, async (sim) => {
-      sim.spawn('flaky', async () => {
-        await sim.sleep(5);
-        throw new Error('task failed');
-      });
+      sim.spawn(
+        'flaky',
+        async () => {
+          await sim.sleep(5);
+          throw new Error('task failed');
+        },
+        { allowFailure: true },
+      );
     });
     expect(result.outcome).toBe('ok');
     expect(result.taskErrors).toHaveLength(1);
