@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, simulate, UnobservedFailureError } from '../../../src/index.js';
+import { ConfigError, type Sim, simulate, UnobservedFailureError } from '../../../src/index.js';
 
 describe('unobserved failures', () => {
   it('a spawned task that throws while nobody awaits it fails the run, named by its task', async () => {
@@ -96,7 +96,7 @@ describe('unobserved failures', () => {
   });
 
   it('is deterministic: same seed, same hash, for a run failed by an unobserved task', async () => {
-    const scenario = async (sim: Parameters<Parameters<typeof simulate>[1]>[0]) => {
+    const scenario = async (sim: Sim) => {
       sim.spawn('w', async () => {
         await sim.sleep(sim.random.next() * 1000);
         throw new Error('w');
