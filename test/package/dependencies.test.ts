@@ -10,7 +10,6 @@ import { repoRoot } from './consumer-project.js';
  * the dependency to the imports like every other).
  */
 const PENDING: Readonly<Record<string, string>> = {
-  '@mswjs/interceptors': 'the HTTP boundary (node:http / ClientRequest interception)',
   'fast-check': 'faultline/property (arbitraries, checkResilience)',
   commander: 'the faultline CLI',
   tinypool: 'the faultline CLI (explore runs seeds in workers)',
