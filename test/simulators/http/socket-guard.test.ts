@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Agent, Pool, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetworkRefusedError, simulate } from '../../../src/index.js';
+import { NetworkRefusedError, simulate, UnmatchedRequestError } from '../../../src/index.js';
 import { realFetch } from '../../../src/simulators/kernel/real-globals.js';
 import { type CountingServer, countingServer } from '../../support/counting-server.js';
 
@@ -76,6 +76,23 @@ describe('socket guard', () => {
       );
       expect((refused as NetworkRefusedError).host, route).toBe('127.0.0.1');
     }
+    expect(server.connections).toBe(before);
+  });
+
+  it("undici's own request and fetch without a dispatcher of their own go through the bridge instead", async () => {
+    const before = server.connections;
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http('https://svc.test', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return new Response('routed');
+      });
+      const viaRequest = await undiciRequest('https://svc.test/r').then((r) => r.body.text());
+      const viaFetch = await undiciFetch('https://svc.test/f').then((r) => r.text());
+      const unrouted = await undiciRequest(`http://127.0.0.1:${server.port}/`).catch((e: unknown) => e);
+      return { viaRequest, viaFetch, unrouted, at: sim.now() };
+    });
+    expect(result.value).toMatchObject({ viaRequest: 'routed', viaFetch: 'routed', at: 100 });
+    expect(UnmatchedRequestError.is(result.value!.unrouted)).toBe(true);
     expect(server.connections).toBe(before);
   });
 
