@@ -44,6 +44,16 @@ export { dist } from './random/dist.js';
 export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
 export { createRandom, type Random, type Seed } from './random/random.js';
+export type { LatencyStats } from './report/percentile.js';
+export {
+  type AgentSummary,
+  type BreakerSummary,
+  type RetrySummary,
+  type RunSummary,
+  type ServiceSummary,
+  summarize,
+  type WorkloadSummary,
+} from './report/summarize.js';
 export * from './resilience/index.js';
 export type { Agent, AgentContext, AgentHandler, AgentOptions } from './simulators/agents/agent.js';
 export { AgentState } from './simulators/agents/agent-state.js';
@@ -67,6 +77,12 @@ export type {
   HttpTargetReply,
   HttpTargetRequest,
 } from './simulators/http/target.js';
+export {
+  isScenario,
+  type Scenario,
+  type ScenarioOptions,
+  scenario,
+} from './simulators/kernel/scenario.js';
 export { simulate } from './simulators/kernel/simulate.js';
 export type { SimulateOptions, SimulationProgress } from './simulators/kernel/simulate-options.js';
 export type {
