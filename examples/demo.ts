@@ -2,9 +2,12 @@
  * `npm run demo`: the seed's research team (examples/research-team.ts) on
  * virtual time — a 429 storm trips the breaker and it recovers; web_search goes
  * down and answers degrade to partial_success with a fallback. Prints the seed,
- * the timeline and a summary. Replay any run with FAULTLINE_SEED=<seed> npm run demo.
+ * the timeline and a summary, and writes an HTML report. Replay any run with
+ * FAULTLINE_SEED=<seed> npm run demo.
  */
-import { formatDuration, simulate, Trace } from 'faultline';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatDuration, renderHtmlReport, simulate, summarize, Trace } from 'faultline';
 import { researchTeam } from './research-team.js';
 
 const result = await simulate(
@@ -47,3 +50,16 @@ console.log(
 );
 console.log(`  requests       ${JSON.stringify(result.stats.requests)}`);
 console.log(`  trace          ${t.length} events, hash ${t.hash.slice(0, 16)}…`);
+
+const s = summarize(result);
+const llm = s.services.find((x) => x.name === 'openai');
+if (llm) {
+  console.log(
+    `  llm latency    p50 ${formatDuration(llm.latency.p50)}, p95 ${formatDuration(llm.latency.p95)}, p99 ${formatDuration(llm.latency.p99)} (virtual); ${llm.throughputPerMinute.toFixed(1)} calls/min`,
+  );
+}
+const report = '.faultline/reports/demo.html';
+mkdirSync(dirname(report), { recursive: true });
+writeFileSync(report, renderHtmlReport(result, { title: 'faultline demo: research team' }));
+console.log(`\nHTML report (timeline, breaker bands, latency, summary): ${report}`);
+console.log(`open it in a browser, e.g. file://${resolve(report)}`);

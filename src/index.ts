@@ -44,6 +44,8 @@ export { dist } from './random/dist.js';
 export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
 export { createRandom, type Random, type Seed } from './random/random.js';
+export { type ChromeTraceEvent, toChromeTrace } from './report/chrome-trace.js';
+export { type HtmlReportOptions, type InvariantResult, renderHtmlReport } from './report/html-report.js';
 export type { LatencyStats } from './report/percentile.js';
 export {
   type AgentSummary,
@@ -52,6 +54,7 @@ export {
   type RunSummary,
   type ServiceSummary,
   summarize,
+  type TraceSource,
   type WorkloadSummary,
 } from './report/summarize.js';
 export * from './resilience/index.js';

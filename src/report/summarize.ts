@@ -120,17 +120,26 @@ export interface RunSummary {
  * s.retries[0]?.amplification;
  * ```
  */
-export function summarize(source: { readonly trace: Trace } | Trace | readonly TraceEvent[]): RunSummary {
-  const trace =
-    source instanceof Trace
-      ? source
-      : Array.isArray(source)
-        ? new Trace(undefined, source)
-        : (source as { trace: Trace }).trace;
+export function summarize(source: TraceSource): RunSummary {
+  const trace = traceOf(source);
   const events = trace.events;
   const acc = new Accumulator();
   for (const e of events) acc.add(e);
   return acc.finish(events, trace.hash);
+}
+
+/** What the report functions take: a run's result, its `Trace`, or a list of events. */
+export type TraceSource = { readonly trace: Trace } | Trace | readonly TraceEvent[];
+
+function traceOf(source: TraceSource): Trace {
+  if (Array.isArray(source)) return new Trace(undefined, source);
+  // Duck-typed: a result or trace may come from another installed copy of faultline.
+  const inner = (source as { trace?: Trace }).trace;
+  return inner !== undefined && typeof inner === 'object' ? inner : (source as Trace);
+}
+
+export function eventsOf(source: TraceSource): readonly TraceEvent[] {
+  return Array.isArray(source) ? source : traceOf(source).events;
 }
 
 type Counts = Record<string, number>;

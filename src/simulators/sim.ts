@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { type SwarmOptions, swarm } from '../faults/swarm.js';
 import { booleanOption, checkOptions, optionPath } from '../options/validate.js';
 import type { Random, Seed } from '../random/random.js';
 import {
@@ -68,6 +69,9 @@ export class Sim {
 
   /** @internal */
   readonly bridge: HttpBridge;
+
+  /** @internal Swarm mode (`simulate({ swarm })`): every service also gets `faults.swarm(this.swarm)`. */
+  swarm: SwarmOptions | undefined;
 
   /** `Date.now()` at virtual time 0 (the run's `startTime`). */
   readonly epochMs: number;
@@ -153,7 +157,7 @@ export class Sim {
    * ```
    */
   service<Req = unknown, Res = unknown>(name: string, options: ServiceOptions<Req, Res>): Service<Req, Res> {
-    return createService(this.serviceContext(name), name, options);
+    return createService(this.serviceContext(name), name, this.withSwarm(options));
   }
 
   /**
@@ -161,7 +165,14 @@ export class Sim {
    * (`provider: 'openai' | 'anthropic'`). Expose it to an SDK with `sim.http`.
    */
   llm<P extends LlmProvider>(name: string, options: LlmServiceOptions<P>): LlmService<P> {
-    return createLlmService(this.serviceContext(name), name, options);
+    return createLlmService(this.serviceContext(name), name, this.withSwarm(options));
+  }
+
+  private withSwarm<O extends { faults?: unknown }>(options: O): O {
+    if (this.swarm === undefined || typeof options !== 'object' || options === null) return options;
+    const own = options.faults ?? [];
+    if (!Array.isArray(own)) return options; // the service's own validation reports it
+    return { ...options, faults: [...own, swarm(this.swarm)] };
   }
 
   private readonly serviceNames = new Set<string>();

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/config-error.js';
+import type { SwarmOptions } from '../../faults/swarm.js';
 import type { Seed } from '../../random/random.js';
 import { type Duration, duration, formatDuration } from '../../time/duration.js';
 
@@ -27,6 +28,11 @@ export interface SimulateOptions {
    * line to stderr; a function receives the numbers. Default: off.
    */
   progress?: boolean | ((info: SimulationProgress) => void);
+  /**
+   * Swarm testing: every service and LLM of the run also gets `faults.swarm(options)`,
+   * so each seed enables its own fault mix (`true` for the default mix). Default: off.
+   */
+  swarm?: boolean | SwarmOptions;
 }
 
 /** What `progress` reports. */
@@ -49,6 +55,7 @@ export interface ResolvedOptions {
   epochMs: number;
   traceTimers: boolean;
   progress: ((info: SimulationProgress) => void) | undefined;
+  swarm: SwarmOptions | undefined;
 }
 
 const KEYS = new Set([
@@ -62,6 +69,7 @@ const KEYS = new Set([
   'startTime',
   'traceTimers',
   'progress',
+  'swarm',
 ]);
 
 export const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -115,6 +123,7 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     epochMs: resolveEpoch(options.startTime),
     traceTimers: options.traceTimers ?? false,
     progress: resolveProgress(options.progress),
+    swarm: resolveSwarm(options.swarm),
   };
 }
 
@@ -141,4 +150,11 @@ function resolveProgress(value: SimulateOptions['progress']): ResolvedOptions['p
       );
   }
   throw new ConfigError('simulate({ progress })', value, 'true, false or a function (info) => void');
+}
+
+function resolveSwarm(value: SimulateOptions['swarm']): SwarmOptions | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  throw new ConfigError('simulate({ swarm })', value, 'true, false or swarm options { faults?, enable? }');
 }

@@ -93,6 +93,7 @@ async function runOnce<T>(
     createHttpBridge({ trace, clock, msw: listeningMswHandlers() }),
     options.epochMs,
   );
+  sim.swarm = options.swarm;
   let patch: ReturnType<typeof installGlobals> | undefined;
   let releaseStrayErrors: (() => void) | undefined;
   const quiescence = new Quiescence();

@@ -1,0 +1,94 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { CliError } from './cli-error.js';
+
+/*
+ * Failure files of the `faultline` command, in the graveyard `.faultline/failures/`
+ * that `checkResilience` uses too: one JSON file per failing seed (what to
+ * replay and the trace hash it produced), and the trace itself next to it
+ * (gzipped JSONL) so that a replay that diverges can say where.
+ */
+
+export const GRAVEYARD = join('.faultline', 'failures');
+
+export interface ScenarioFailure {
+  readonly faultline: 'failure';
+  readonly version: 1;
+  readonly source: 'cli';
+  /** The scenario file, relative to the working directory it was explored from. */
+  readonly file: string;
+  readonly scenario: string;
+  readonly seed: number | string;
+  readonly swarm: boolean;
+  /** `until` override in ms, when one was given. */
+  readonly until?: number;
+  /** The run's trace hash (absent when the kernel itself failed: deadlock, limit). */
+  readonly traceHash?: string;
+  readonly events?: number;
+  readonly error: string;
+  /** The trace file (gzipped canonical JSONL), relative to this file. */
+  readonly trace?: string;
+  /** The command that replays this failure. */
+  readonly replay: string;
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'scenario'
+  );
+}
+
+/** Writes a failure (and its trace) into `dir`; returns the JSON file's path. */
+export function writeFailure(
+  failure: Omit<ScenarioFailure, 'faultline' | 'version' | 'source' | 'trace'>,
+  traceJsonl: string | undefined,
+  dir: string = GRAVEYARD,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const base = `${slug(failure.scenario)}-seed-${slug(String(failure.seed))}${failure.swarm ? '-swarm' : ''}`;
+  const path = join(dir, `${base}.json`);
+  let trace: string | undefined;
+  if (traceJsonl !== undefined) {
+    trace = `${base}.trace.jsonl.gz`;
+    writeFileSync(join(dir, trace), gzipSync(traceJsonl));
+  }
+  const record: ScenarioFailure = { faultline: 'failure', version: 1, source: 'cli', ...failure, trace };
+  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+  return path;
+}
+
+/** Reads a failure file written by `writeFailure`. */
+export function readFailure(path: string): ScenarioFailure {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read failure file ${path}: ${(error as Error).message}`);
+  }
+  const f = parsed as Partial<ScenarioFailure>;
+  if (f?.faultline !== 'failure' || typeof f.file !== 'string' || f.seed === undefined) {
+    throw new CliError(
+      `${path} is not a faultline failure file (expected the JSON that "faultline explore" writes to ${GRAVEYARD}/)`,
+    );
+  }
+  return f as ScenarioFailure;
+}
+
+/** The recorded trace of a failure, as JSONL text, if it was saved. */
+export function readFailureTrace(path: string, failure: ScenarioFailure): string | undefined {
+  if (!failure.trace) return undefined;
+  try {
+    return gunzipSync(readFileSync(join(dirname(path), failure.trace))).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The scenario file of a failure: relative to the working directory, as recorded. */
+export function failureScenarioPath(failure: ScenarioFailure): string {
+  return relative(process.cwd(), resolve(failure.file)) || failure.file;
+}
