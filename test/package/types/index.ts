@@ -18,3 +18,20 @@ const hash: string = result.trace.hash;
 const value: number | undefined = result.value;
 const rerun: string = result.rerun;
 void [hash, value, rerun];
+
+// Scenario files and the numbers of a run.
+import {
+  type RunSummary,
+  renderHtmlReport,
+  type Scenario,
+  scenario,
+  summarize,
+  toChromeTrace,
+} from 'faultline';
+
+const storm: Scenario<number> = scenario('storm', async (sim) => sim.now(), { until: '1m' });
+const summary: RunSummary = summarize(await storm.run({ seed: 3 }));
+const p99: number | undefined = summary.services[0]?.latency.p99;
+const html: string = renderHtmlReport(result, { title: 'x' });
+const chrome = toChromeTrace(result.trace);
+void [p99, html, chrome.traceEvents.length];
