@@ -67,7 +67,8 @@ beforeAll(async () => {
   writeFileSync(join(project.dir, 'tsconfig.json'), JSON.stringify(STRICTEST, null, 2));
 }, 180_000);
 
-afterAll(() => project?.remove());
+// Removing the consumer project (its node_modules) can take over 10 s on a loaded machine.
+afterAll(() => project?.remove(), 120_000);
 
 /** Runs `file` in the consumer project; rejects with its output when it exits non-zero. */
 async function runConsumer(file: string): Promise<string> {
