@@ -14,7 +14,7 @@ import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
-import type { DraftData } from '../trace/event-map.js';
+import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
 import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
@@ -98,11 +98,7 @@ const HALF_OPEN = 2;
 const ISOLATED = 3;
 type Code = 0 | 1 | 2 | 3;
 const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated'];
-/**
- * Trace data `{ state }` per state, shared and frozen (trace data is read-only):
- * `breaker.admitted` and `breaker.success` come with nearly every call, and a long
- * traced run then keeps no small object per event alive.
- */
+/** Trace data `{ state }` per state, shared and frozen (trace data is read-only). */
 const STATE_DATA: readonly { readonly state: CircuitState }[] = NAMES.map((state) =>
   Object.freeze({ state }),
 );
@@ -153,6 +149,15 @@ export class CircuitBreaker {
   private ignored = 0;
   private late = 0;
   private stateChanges = 0;
+  /**
+   * Trace data `{ state, phase }` of the current generation, one frozen object per
+   * state, rebuilt when the generation changes: `breaker.admitted` and
+   * `breaker.success` come with nearly every call, and a long traced run then
+   * keeps no small object per event alive. `phase` (the generation a call was
+   * admitted in) lets an invariant tell late results from current ones.
+   */
+  private phaseData: readonly { readonly state: CircuitState; readonly phase: number }[] = [];
+  private phaseGeneration = -1;
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.name = options.name ?? 'breaker';
@@ -199,6 +204,34 @@ export class CircuitBreaker {
         : durationMs('maxWaitInHalfOpen', options.maxWaitInHalfOpen, 0);
     this.isFailure = functionOption<(error: unknown) => boolean>('isFailure', options.isFailure);
     this.countBrokenCircuit = options.countBrokenCircuit ?? false;
+    if (this.tracing) this.trace.emit('breaker.config', this.name, this.declaration());
+  }
+
+  /** The normalized configuration, as traced in `breaker.config` (durations in ms). */
+  declaration(): TraceEventMap['breaker.config'] {
+    const d: DraftData<'breaker.config'> = {
+      failureThreshold: this.failureThreshold,
+      successThreshold: this.successThreshold,
+      timeout: this.timeoutMs,
+      maxConcurrentCalls: this.maxConcurrentCalls,
+      mode: this.mode,
+      halfOpen: 'eager',
+    };
+    if (this.mode === 'rate') {
+      d.failureRateThreshold = this.failureRateThreshold;
+      d.minimumCalls = this.minimumCalls;
+    }
+    if (this.maxWaitInHalfOpenMs !== undefined) d.maxWaitInHalfOpen = this.maxWaitInHalfOpenMs;
+    return d;
+  }
+
+  private phaseOf(code: Code): { readonly state: CircuitState; readonly phase: number } {
+    if (this.phaseGeneration !== this.generation) {
+      const phase = this.generation;
+      this.phaseData = NAMES.map((state) => Object.freeze({ state, phase }));
+      this.phaseGeneration = phase;
+    }
+    return this.phaseData[code]!;
   }
 
   /** The current state. An open breaker whose timeout has passed reports (and becomes) half-open. */
@@ -225,7 +258,7 @@ export class CircuitBreaker {
     const generation = this.generation;
     this.admitted++;
     this.inFlight++;
-    if (this.tracing) this.trace.emit('breaker.admitted', this.name, STATE_DATA[CLOSED]!);
+    if (this.tracing) this.trace.emit('breaker.admitted', this.name, this.phaseOf(CLOSED));
     let value: T;
     try {
       value = await fn(signal ?? NEVER_ABORTED);
@@ -268,6 +301,9 @@ export class CircuitBreaker {
     this.generation++;
     this.consecutiveFailures = 0;
     this.window?.reset();
+    // Traced so that a trace alone tells calls admitted before the reset (late) from those after.
+    if (this.tracing)
+      this.trace.emit('breaker.state', this.name, { from: 'closed', to: 'closed', reason: 'reset' });
   }
 
   /**
@@ -330,7 +366,11 @@ export class CircuitBreaker {
     this.admitted++;
     this.inFlight++;
     if (this.tracing) {
-      this.trace.emit('breaker.admitted', this.name, { state: 'half-open', probe: this.probesInFlight });
+      this.trace.emit('breaker.admitted', this.name, {
+        state: 'half-open',
+        phase: generation,
+        probe: this.probesInFlight,
+      });
     }
     let value: T;
     try {
@@ -367,6 +407,7 @@ export class CircuitBreaker {
         const data: DraftData<'breaker.late'> = {
           outcome: VERDICT_NAMES[verdict],
           admittedIn: NAMES[admittedIn]!,
+          phase: generation,
         };
         if (verdict !== SUCCESS || error !== undefined) data.error = errorData(error);
         this.trace.emit('breaker.late', this.name, data);
@@ -377,7 +418,8 @@ export class CircuitBreaker {
     if (verdict === IGNORED) {
       this.ignored++;
       if (admittedIn === HALF_OPEN) this.probesInFlight--;
-      if (this.tracing) this.trace.emit('breaker.ignored', this.name, { state, error: errorData(error) });
+      if (this.tracing)
+        this.trace.emit('breaker.ignored', this.name, { state, phase: generation, error: errorData(error) });
       return;
     }
     if (verdict === SUCCESS) {
@@ -386,7 +428,9 @@ export class CircuitBreaker {
         this.trace.emit(
           'breaker.success',
           this.name,
-          error === undefined ? STATE_DATA[admittedIn]! : { state, error: errorData(error) },
+          error === undefined
+            ? this.phaseOf(admittedIn)
+            : { state, phase: generation, error: errorData(error) },
         );
       }
       if (this.listeners.count > 0) this.emit('success', { state });
@@ -405,6 +449,7 @@ export class CircuitBreaker {
     if (this.tracing) {
       this.trace.emit('breaker.failure', this.name, {
         state,
+        phase: generation,
         error: errorData(error),
         consecutiveFailures: this.consecutiveFailures,
       });

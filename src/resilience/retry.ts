@@ -91,6 +91,8 @@ export class RetryPolicy {
   private readonly shouldRetry: RetryOptions['shouldRetry'];
   private readonly retryBrokenCircuit: boolean;
   private readonly listeners = new Listeners<RetryEvents>();
+  /** Executions so far: the `call` number on this policy's trace events. */
+  private calls = 0;
 
   constructor(options: RetryOptions = {}) {
     this.name = options.name ?? 'retry';
@@ -117,6 +119,22 @@ export class RetryPolicy {
     this.retryBrokenCircuit = options.retryBrokenCircuit ?? false;
     const budget = options.budget;
     this.budget = budget === undefined || budget instanceof RetryBudget ? budget : new RetryBudget(budget);
+    if (this.tracing) this.trace.emit('retry.config', this.name, this.declaration());
+  }
+
+  /** The normalized configuration, as traced in `retry.config` (durations in ms). */
+  declaration(): TraceEventMap['retry.config'] {
+    const b = this.backoff;
+    return {
+      maxRetries: this.maxRetries,
+      baseDelay: b.baseDelayMs,
+      maxDelay: b.maxDelayMs,
+      backoffFactor: b.backoffFactor,
+      jitter: b.jitter,
+      jitterRatio: b.jitterRatio,
+      maxRetryAfter: this.maxRetryAfterMs,
+      classify: this.classify === undefined && this.shouldRetry === undefined ? 'default' : 'custom',
+    };
   }
 
   /**
@@ -135,15 +153,33 @@ export class RetryPolicy {
     signal?: AbortSignal,
   ): Promise<T> {
     if (signal?.aborted) throw abortReason(signal);
-    if (this.tracing) this.trace.emit('retry.attempt', this.name, attemptData(1));
+    if (!this.tracing) return this.run(fn, signal, 0);
+    const call = ++this.calls;
+    if (signal === undefined) return this.run(fn, signal, call);
+    // The moment the caller aborts is traced, so "no attempt after abort" can be judged from the trace.
+    const onAbort = () => this.trace.emit('retry.abort', this.name, { call });
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.run(fn, signal, call);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async run<T>(
+    fn: (attempt: number, signal: AbortSignal) => T | PromiseLike<T>,
+    signal: AbortSignal | undefined,
+    call: number,
+  ): Promise<T> {
+    if (this.tracing) this.trace.emit('retry.attempt', this.name, { call, attempt: 1 });
     let value: T;
     try {
       value = await fn(1, signal ?? NEVER_ABORTED);
     } catch (error) {
-      return this.retryAfter(fn, signal, error);
+      return this.retryAfter(fn, signal, error, call);
     }
     if (this.budget !== undefined) this.budget.release(this.budget.successRefund);
-    if (this.tracing) this.trace.emit('retry.success', this.name, successData(1));
+    if (this.tracing) this.trace.emit('retry.success', this.name, { call, attempts: 1 });
     if (this.listeners.count > 0) this.emit('success', { attempts: 1 });
     return value;
   }
@@ -177,6 +213,7 @@ export class RetryPolicy {
     fn: (attempt: number, signal: AbortSignal) => T | PromiseLike<T>,
     signal: AbortSignal | undefined,
     firstError: unknown,
+    call: number,
   ): Promise<T> {
     const errors: unknown[] = [firstError];
     let error = firstError;
@@ -185,7 +222,9 @@ export class RetryPolicy {
     let cost = 0;
     for (;;) {
       if (signal?.aborted) {
-        this.gaveUp(attempt, 'aborted', error);
+        if (this.tracing)
+          this.trace.emit('retry.failed', this.name, { call, attempt, error: errorData(error) });
+        this.gaveUp(call, attempt, 'aborted', error);
         throw abortReason(signal);
       }
       let c = this.classifyFor(error, attempt);
@@ -194,26 +233,29 @@ export class RetryPolicy {
         if (!again) c = { ...c, kind: 'permanent' };
         else if (c.kind === 'permanent') c = { ...c, kind: 'transient' };
       }
+      if (this.tracing) this.traceFailure(call, attempt, c, error);
       if (c.kind === 'permanent') {
-        this.gaveUp(attempt, 'permanent', error);
+        this.gaveUp(call, attempt, 'permanent', error);
         throw error;
       }
-      if (attempt > this.maxRetries) throw this.exhausted(attempt, errors, 'max-retries');
+      if (attempt > this.maxRetries) throw this.exhausted(call, attempt, errors, 'max-retries');
       const retryAfter = c.retryAfterMs;
       if (retryAfter !== undefined && retryAfter > this.maxRetryAfterMs) {
-        throw this.exhausted(attempt, errors, 'retry-after-too-long');
+        throw this.exhausted(call, attempt, errors, 'retry-after-too-long');
       }
       if (this.budget !== undefined) {
         cost = c.reason === 'timeout' ? this.budget.timeoutRetryCost : this.budget.retryCost;
-        if (!this.budget.tryAcquire(cost)) throw this.exhausted(attempt, errors, 'budget-exhausted');
+        if (!this.budget.tryAcquire(cost)) throw this.exhausted(call, attempt, errors, 'budget-exhausted');
       }
-      let delay = jitteredDelay(attempt, this.backoff, this.random, previousDelay);
-      previousDelay = delay;
-      if (retryAfter !== undefined && retryAfter > delay) delay = retryAfter;
+      const backoff = jitteredDelay(attempt, this.backoff, this.random, previousDelay);
+      previousDelay = backoff;
+      const delay = retryAfter !== undefined && retryAfter > backoff ? retryAfter : backoff;
       if (this.tracing) {
         const data: DraftData<'retry.scheduled'> = {
+          call,
           attempt: attempt + 1,
           delay,
+          backoff,
           reason: c.reason,
         };
         if (c.status !== undefined) data.status = c.status;
@@ -225,15 +267,15 @@ export class RetryPolicy {
       try {
         await this.clock.sleep(delay, signal);
       } catch (abort) {
-        this.gaveUp(attempt, 'aborted', error);
+        this.gaveUp(call, attempt, 'aborted', error);
         throw abort;
       }
       attempt++;
-      if (this.tracing) this.trace.emit('retry.attempt', this.name, attemptData(attempt));
+      if (this.tracing) this.trace.emit('retry.attempt', this.name, { call, attempt });
       try {
         const value = await fn(attempt, signal ?? NEVER_ABORTED);
         if (this.budget !== undefined) this.budget.release(cost);
-        if (this.tracing) this.trace.emit('retry.success', this.name, successData(attempt));
+        if (this.tracing) this.trace.emit('retry.success', this.name, { call, attempts: attempt });
         if (this.listeners.count > 0) this.emit('success', { attempts: attempt });
         return value;
       } catch (next) {
@@ -243,14 +285,38 @@ export class RetryPolicy {
     }
   }
 
-  private exhausted(attempts: number, errors: unknown[], reason: RetryGiveUpReason): RetryExhaustedError {
-    this.gaveUp(attempts, reason, errors[errors.length - 1]);
+  /** Traces a failed attempt with the class that decides whether it is retried. */
+  private traceFailure(call: number, attempt: number, c: Classification, error: unknown): void {
+    const data: DraftData<'retry.failed'> = {
+      call,
+      attempt,
+      class: c.kind,
+      reason: c.reason,
+      error: errorData(error),
+    };
+    if (c.status !== undefined) data.status = c.status;
+    if (c.retryAfterMs !== undefined) data.retryAfter = c.retryAfterMs;
+    this.trace.emit('retry.failed', this.name, data);
+  }
+
+  private exhausted(
+    call: number,
+    attempts: number,
+    errors: unknown[],
+    reason: RetryGiveUpReason,
+  ): RetryExhaustedError {
+    this.gaveUp(call, attempts, reason, errors[errors.length - 1]);
     return new RetryExhaustedError(this.name, attempts, errors, reason);
   }
 
-  private gaveUp(attempts: number, reason: RetryEvents['giveUp']['reason'], error: unknown): void {
+  private gaveUp(
+    call: number,
+    attempts: number,
+    reason: RetryEvents['giveUp']['reason'],
+    error: unknown,
+  ): void {
     if (this.tracing)
-      this.trace.emit('retry.gave-up', this.name, { attempts, reason, error: errorData(error) });
+      this.trace.emit('retry.gave-up', this.name, { call, attempts, reason, error: errorData(error) });
     if (this.listeners.count > 0) this.emit('giveUp', { attempts, reason, error });
   }
 
@@ -260,25 +326,6 @@ export class RetryPolicy {
         this.trace.emit('retry.listener-error', this.name, { event: String(event), error: errorData(error) });
     });
   }
-}
-
-/*
- * Trace data of `retry.attempt` / `retry.success`, the two events of nearly every
- * call: for the first few attempt numbers one shared frozen object each (trace data
- * is read-only), so a long traced run does not keep one small object per event alive.
- */
-const SHARED_ATTEMPTS = 8;
-const ATTEMPT_DATA = Array.from({ length: SHARED_ATTEMPTS + 1 }, (_, attempt) => Object.freeze({ attempt }));
-const SUCCESS_DATA = Array.from({ length: SHARED_ATTEMPTS + 1 }, (_, attempts) =>
-  Object.freeze({ attempts }),
-);
-
-function attemptData(attempt: number): TraceEventMap['retry.attempt'] {
-  return attempt <= SHARED_ATTEMPTS ? ATTEMPT_DATA[attempt]! : { attempt };
-}
-
-function successData(attempts: number): TraceEventMap['retry.success'] {
-  return attempts <= SHARED_ATTEMPTS ? SUCCESS_DATA[attempts]! : { attempts };
 }
 
 /**

@@ -35,6 +35,8 @@ export class TimeoutPolicy {
   private readonly clock: Clock;
   private readonly trace: TraceSink;
   private readonly tracing: boolean;
+  /** Calls so far: the `call` number on this policy's trace events. */
+  private calls = 0;
 
   constructor(duration: Duration, options: TimeoutOptions = {}) {
     this.durationMs = parseDuration(duration, 'timeout(duration)');
@@ -43,6 +45,8 @@ export class TimeoutPolicy {
     this.clock = options.clock ?? realClock;
     this.trace = options.trace ?? nullSink;
     this.tracing = this.trace !== nullSink;
+    if (this.tracing)
+      this.trace.emit('timeout.config', this.name, { timeout: this.durationMs, mode: this.mode });
   }
 
   /**
@@ -65,8 +69,9 @@ export class TimeoutPolicy {
     const ms = this.durationMs;
     const aggressive = this.mode === 'aggressive';
     const controller = new AbortController();
-    if (this.tracing) this.trace.emit('timeout.started', this.name, { timeout: ms });
-    return new Promise<T>((resolve, reject) => {
+    const call = ++this.calls;
+    if (this.tracing) this.trace.emit('timeout.started', this.name, { call, timeout: ms });
+    const promise = new Promise<T>((resolve, reject) => {
       let done = false;
       let timedOut: TimeoutError | undefined;
       const onOuterAbort = () => {
@@ -80,7 +85,7 @@ export class TimeoutPolicy {
       };
       const timer = this.clock.setTimer(ms, () => {
         timedOut = new TimeoutError(this.name, ms);
-        if (this.tracing) this.trace.emit('timeout.timed-out', this.name, { after: ms });
+        if (this.tracing) this.trace.emit('timeout.timed-out', this.name, { call, after: ms });
         controller.abort(timedOut);
         if (aggressive && !done) {
           done = true;
@@ -113,6 +118,17 @@ export class TimeoutPolicy {
         },
       );
     });
+    if (!this.tracing) return promise;
+    // When the caller's promise settles, so "no caller waits past its timeout" can be judged.
+    promise.then(
+      () => this.trace.emit('timeout.end', this.name, { call, outcome: 'ok' }),
+      (error: unknown) =>
+        this.trace.emit('timeout.end', this.name, {
+          call,
+          outcome: TimeoutError.is(error) ? 'timeout' : 'error',
+        }),
+    );
+    return promise;
   }
 }
 

@@ -66,6 +66,7 @@ export class Sim {
   readonly ledger: RequestLedger;
   /** Load generators: `poisson`, `closed`, `burst`, `ramp`. Each resolves when all its requests ended. */
   readonly workload: Workloads;
+  private healedAt: number | undefined;
 
   /** @internal */
   readonly bridge: HttpBridge;
@@ -193,7 +194,32 @@ export class Sim {
       random: this.rootRandom.fork(`service:${name}`),
       trace: this.trace,
       epoch: this.epochMs,
+      healed: () => this.healedAt !== undefined,
     };
+  }
+
+  /**
+   * Ends the fault phase: from now on no service or LLM injects any fault
+   * (calls already decided keep their fate). Traced as `sim.heal`; liveness
+   * invariants (`invariants.liveness.*`) are judged from this moment, safety
+   * invariants over the whole run. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * await sim.sleep('10m'); // faults on
+   * sim.heal();             // faults off: breakers must close again
+   * await sim.sleep('2m');
+   * ```
+   */
+  heal(): void {
+    if (this.healedAt !== undefined) return;
+    this.healedAt = this.clock.now();
+    this.trace.emit('sim.heal', undefined, undefined);
+  }
+
+  /** Whether `heal()` was called. */
+  get healed(): boolean {
+    return this.healedAt !== undefined;
   }
 
   /**

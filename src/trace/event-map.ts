@@ -42,6 +42,8 @@ export interface TraceEventMap {
   };
   /** Only with `simulate({ traceTimers: true })`. */
   'timer.fire': { readonly id: number; readonly kind: string; readonly delay: number };
+  /** `sim.heal()`: the fault phase ends; liveness invariants are judged from here. */
+  'sim.heal': Readonly<Record<string, never>> | undefined;
   'task.start': { readonly task: number };
   'task.end': { readonly task: number; readonly ok: boolean; readonly error?: unknown };
 
@@ -98,21 +100,45 @@ export interface TraceEventMap {
     readonly failed: readonly string[];
   };
 
-  // circuit breaker
-  'breaker.admitted': { readonly state: TracedBreakerState; readonly probe?: number };
+  // circuit breaker. `phase` is the breaker's generation when the call was admitted
+  // (it changes on every transition), so a trace alone tells late results apart.
+  /** The breaker's normalized configuration, traced when it is created (durations in ms). */
+  'breaker.config': {
+    readonly failureThreshold: number;
+    readonly successThreshold: number;
+    readonly timeout: number;
+    readonly maxConcurrentCalls: number;
+    readonly mode: 'consecutive' | 'rate';
+    /** `eager`: a timer half-opens it at exactly openedAt + timeout; `lazy`: the first call after that does. */
+    readonly halfOpen: 'eager' | 'lazy';
+    readonly failureRateThreshold?: number;
+    readonly minimumCalls?: number;
+    readonly maxWaitInHalfOpen?: number;
+  };
+  'breaker.admitted': { readonly state: TracedBreakerState; readonly phase: number; readonly probe?: number };
   'breaker.rejected': { readonly state: TracedBreakerState };
-  'breaker.success': { readonly state: TracedBreakerState; readonly error?: TracedError };
+  'breaker.success': {
+    readonly state: TracedBreakerState;
+    readonly phase: number;
+    readonly error?: TracedError;
+  };
   'breaker.failure': {
     readonly state: TracedBreakerState;
+    readonly phase: number;
     readonly error: TracedError;
-    readonly consecutiveFailures: number;
+    readonly consecutiveFailures?: number;
   };
   /** A call counted as neither success nor failure (a nested `BrokenCircuitError` by default). */
-  'breaker.ignored': { readonly state: TracedBreakerState; readonly error: TracedError };
+  'breaker.ignored': {
+    readonly state: TracedBreakerState;
+    readonly phase: number;
+    readonly error: TracedError;
+  };
   /** A result from a call admitted before the last transition: traced, changes no state. */
   'breaker.late': {
     readonly outcome: 'success' | 'failure' | 'ignored';
     readonly admittedIn: TracedBreakerState;
+    readonly phase: number;
     readonly error?: TracedError;
   };
   'breaker.state': {
@@ -122,18 +148,45 @@ export interface TraceEventMap {
   };
   'breaker.listener-error': { readonly event: string; readonly error: TracedError };
 
-  // retry
-  'retry.attempt': { readonly attempt: number };
-  /** Traced before the sleep starts: `attempt` is the attempt made after `delay` ms. */
+  // retry. `call` numbers the policy's executions (concurrent ones interleave).
+  /** The policy's normalized configuration, traced when it is created (durations in ms). */
+  'retry.config': {
+    readonly maxRetries: number;
+    readonly baseDelay: number;
+    readonly maxDelay: number;
+    readonly backoffFactor: number;
+    readonly jitter: string;
+    readonly jitterRatio: number;
+    readonly maxRetryAfter?: number;
+    /** `custom` when a `classify` or `shouldRetry` replaces the default classification. */
+    readonly classify?: 'default' | 'custom';
+  };
+  'retry.attempt': { readonly call: number; readonly attempt: number };
+  /** An attempt failed; `class` decides whether it is retried (absent when the caller had aborted). */
+  'retry.failed': {
+    readonly call: number;
+    readonly attempt: number;
+    readonly class?: 'transient' | 'rate-limited' | 'permanent';
+    readonly reason?: string;
+    readonly status?: number;
+    readonly retryAfter?: number;
+    readonly error: TracedError;
+  };
+  /** The caller's signal aborted while the execution was running. */
+  'retry.abort': { readonly call: number };
+  /** Traced before the sleep starts: `attempt` is the attempt made after `delay` ms (`backoff`: before Retry-After). */
   'retry.scheduled': {
+    readonly call: number;
     readonly attempt: number;
     readonly delay: number;
+    readonly backoff: number;
     readonly reason: string;
     readonly status?: number;
     readonly retryAfter?: number;
   };
-  'retry.success': { readonly attempts: number };
+  'retry.success': { readonly call: number; readonly attempts: number };
   'retry.gave-up': {
+    readonly call: number;
     readonly attempts: number;
     readonly reason: RetryGiveUpReason | 'permanent' | 'aborted';
     readonly error: TracedError;
@@ -141,8 +194,11 @@ export interface TraceEventMap {
   'retry.listener-error': { readonly event: string; readonly error: TracedError };
 
   // timeout
-  'timeout.started': { readonly timeout: number };
-  'timeout.timed-out': { readonly after: number };
+  'timeout.config': { readonly timeout: number; readonly mode: 'aggressive' | 'cooperative' };
+  'timeout.started': { readonly call: number; readonly timeout: number };
+  'timeout.timed-out': { readonly call: number; readonly after: number };
+  /** The caller's promise settled. */
+  'timeout.end': { readonly call: number; readonly outcome: 'ok' | 'error' | 'timeout' };
 }
 
 /** The data of kind `K` with writable fields, for code that builds it key by key. */

@@ -258,6 +258,7 @@ describe('circuitBreaker: late results and generations', () => {
     expect(late[0]!.data).toEqual({
       outcome: 'failure',
       admittedIn: 'closed',
+      phase: 0,
       error: { name: 'Error', message: 'late boom' },
     });
     expect(breaker.metrics().failures).toBe(3);
@@ -420,20 +421,33 @@ describe('circuitBreaker: events, metrics and trace', () => {
     await clock.advance(10_000);
     await breaker.execute(ok);
     expect(trace.events.map((e) => [e.t, e.kind, e.actor, e.data])).toEqual([
-      [1_000, 'breaker.admitted', 'llm', { state: 'closed' }],
-      [1_000, 'breaker.success', 'llm', { state: 'closed' }],
-      [1_000, 'breaker.admitted', 'llm', { state: 'closed' }],
+      [
+        1_000,
+        'breaker.config',
+        'llm',
+        {
+          failureThreshold: 1,
+          successThreshold: 1,
+          timeout: 10_000,
+          maxConcurrentCalls: 2,
+          mode: 'consecutive',
+          halfOpen: 'eager',
+        },
+      ],
+      [1_000, 'breaker.admitted', 'llm', { state: 'closed', phase: 0 }],
+      [1_000, 'breaker.success', 'llm', { state: 'closed', phase: 0 }],
+      [1_000, 'breaker.admitted', 'llm', { state: 'closed', phase: 0 }],
       [
         1_000,
         'breaker.failure',
         'llm',
-        { state: 'closed', error: { name: 'Error', message: 'boom' }, consecutiveFailures: 1 },
+        { state: 'closed', phase: 0, error: { name: 'Error', message: 'boom' }, consecutiveFailures: 1 },
       ],
       [1_000, 'breaker.state', 'llm', { from: 'closed', to: 'open', reason: 'failure-threshold' }],
       [1_000, 'breaker.rejected', 'llm', { state: 'open' }],
       [11_000, 'breaker.state', 'llm', { from: 'open', to: 'half-open', reason: 'timeout' }],
-      [11_000, 'breaker.admitted', 'llm', { state: 'half-open', probe: 1 }],
-      [11_000, 'breaker.success', 'llm', { state: 'half-open' }],
+      [11_000, 'breaker.admitted', 'llm', { state: 'half-open', phase: 2, probe: 1 }],
+      [11_000, 'breaker.success', 'llm', { state: 'half-open', phase: 2 }],
       [11_000, 'breaker.state', 'llm', { from: 'half-open', to: 'closed', reason: 'probe-successes' }],
     ]);
     expect(JSON.parse(JSON.stringify(trace.events))).toEqual(trace.events);

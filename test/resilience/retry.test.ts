@@ -45,8 +45,21 @@ describe('retry: attempts', () => {
     const { policy, trace } = setup();
     await expect(policy.execute(() => 'fine')).resolves.toBe('fine');
     expect(trace.events.map((e) => [e.kind, e.data])).toEqual([
-      ['retry.attempt', { attempt: 1 }],
-      ['retry.success', { attempts: 1 }],
+      [
+        'retry.config',
+        {
+          maxRetries: 3,
+          baseDelay: 1000,
+          maxDelay: 30_000,
+          backoffFactor: 2,
+          jitter: 'none',
+          jitterRatio: 0.1,
+          maxRetryAfter: 60_000,
+          classify: 'default',
+        },
+      ],
+      ['retry.attempt', { call: 1, attempt: 1 }],
+      ['retry.success', { call: 1, attempts: 1 }],
     ]);
   });
 
@@ -75,7 +88,7 @@ describe('retry: attempts', () => {
     expect(error.source).toBe('llm');
     expect(error.message).toContain('4 attempts');
     expect(trace.ofKind('retry.gave-up').map((e) => e.data)).toEqual([
-      { attempts: 4, reason: 'max-retries', error: { name: 'Error', message: 'failure 4' } },
+      { call: 1, attempts: 4, reason: 'max-retries', error: { name: 'Error', message: 'failure 4' } },
     ]);
   });
 
@@ -199,8 +212,10 @@ describe('retry: rate limits and Retry-After', () => {
     expect(calls).toHaveLength(2);
     expect(result.value).toBe('ok@2');
     expect(trace.ofKind('retry.scheduled')[0]!.data).toEqual({
+      call: 1,
       attempt: 2,
       delay: 5000,
+      backoff: 1000,
       reason: 'rate-limit',
       status: 429,
       retryAfter: 5000,

@@ -51,7 +51,15 @@ export interface ServiceContext {
    * `simulate` pass the run's virtual epoch (`Date.now() - sim.now()` in the body).
    */
   readonly epoch?: number;
+  /**
+   * True once the fault phase is over (`sim.heal()`): from then on no fault
+   * applies to any call. Default: faults always apply.
+   */
+  readonly healed?: () => boolean;
 }
+
+/** The decision of a call after the heal: no fault applies. */
+const HEALED: Decision = Object.freeze({ delayMs: 0, injected: Object.freeze([]) });
 
 /** How a call ended, as traced in `service.end`. */
 export interface CallEnd {
@@ -177,14 +185,17 @@ export class ServiceEngine {
     trace.emit('service.call', this.name, { call: index });
     const latencyMs = this.latency ? sampleMs(this.latency, this.latencyRandom) : 0;
     const wallNow = this.wallTime(startedAt);
-    const decision = this.plan.decide({
-      now: startedAt - this.origin,
-      wallNow,
-      callIndex: index,
-      request,
-      streaming,
-      llm: this.llm,
-    });
+    const healed = this.context.healed;
+    const decision: Decision = healed?.()
+      ? HEALED
+      : this.plan.decide({
+          now: startedAt - this.origin,
+          wallNow,
+          callIndex: index,
+          request,
+          streaming,
+          llm: this.llm,
+        });
     for (const effect of decision.injected) {
       trace.emit('fault.injected', this.name, { call: index, fault: effect.fault, ...effectData(effect) });
     }

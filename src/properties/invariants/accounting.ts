@@ -1,0 +1,126 @@
+/*
+ * `invariants.accounting()`: every request and every call ends exactly once.
+ * Pairs, matched by actor and id: workload requests (`request.start` /
+ * `request.end`, by `i`), service calls (`service.call` / `service.end`, by
+ * `call`), agent runs (`agent.start` / `agent.end`, by `run`), tasks
+ * (`task.start` / `task.end`, by `task`), retry executions (first
+ * `retry.attempt` / `retry.success` or `retry.gave-up`, by `call`) and timeout
+ * calls (`timeout.started` / `timeout.end`). An end without a start or a second
+ * end is a violation at once; a start with no end is one when the run ended on
+ * its own (`sim.end` outcome other than `stopped`).
+ */
+import type { TraceEvent } from '../../trace/event.js';
+import type { Invariant, Violation } from '../invariant.js';
+import { violation } from '../invariant.js';
+import { num } from './trace-groups.js';
+
+const NAME = 'accounting';
+
+interface Pair {
+  what: string;
+  idKey: string;
+  isStart(e: TraceEvent): boolean;
+  isEnd(e: TraceEvent): boolean;
+}
+
+const PAIRS: readonly Pair[] = [
+  {
+    what: 'request',
+    idKey: 'i',
+    isStart: (e) => e.kind === 'request.start',
+    isEnd: (e) => e.kind === 'request.end',
+  },
+  {
+    what: 'service call',
+    idKey: 'call',
+    isStart: (e) => e.kind === 'service.call',
+    isEnd: (e) => e.kind === 'service.end',
+  },
+  {
+    what: 'agent run',
+    idKey: 'run',
+    isStart: (e) => e.kind === 'agent.start',
+    isEnd: (e) => e.kind === 'agent.end',
+  },
+  {
+    what: 'task',
+    idKey: 'task',
+    isStart: (e) => e.kind === 'task.start',
+    isEnd: (e) => e.kind === 'task.end',
+  },
+  {
+    what: 'retry execution',
+    idKey: 'call',
+    isStart: (e) => e.kind === 'retry.attempt' && e.data?.attempt === 1,
+    isEnd: (e) => e.kind === 'retry.success' || e.kind === 'retry.gave-up',
+  },
+  {
+    what: 'timeout call',
+    idKey: 'call',
+    isStart: (e) => e.kind === 'timeout.started',
+    isEnd: (e) => e.kind === 'timeout.end',
+  },
+];
+
+/**
+ * Every request, service call, agent run, task, retry execution and timeout call
+ * ends exactly once.
+ *
+ * @example
+ * ```ts
+ * expect(invariants.accounting().check(result.trace)).toEqual([]);
+ * ```
+ */
+export function accounting(): Invariant {
+  return {
+    name: NAME,
+    check(trace) {
+      const open = new Map<string, { pair: Pair; e: TraceEvent; count: number }>();
+      let endOutcome: string | undefined;
+      for (const e of trace.events) {
+        if (e.kind === 'sim.end') endOutcome = String(e.data?.outcome);
+        for (const pair of PAIRS) {
+          const start = pair.isStart(e);
+          if (!start && !pair.isEnd(e)) continue;
+          const id = num(e, pair.idKey);
+          if (id === undefined) continue;
+          const key = `${pair.what}\u0000${e.actor ?? ''}\u0000${id}`;
+          const entry = open.get(key);
+          if (start) {
+            if (entry === undefined) open.set(key, { pair, e, count: 1 });
+            else entry.count++;
+            continue;
+          }
+          if (entry === undefined || entry.count === 0) {
+            return [
+              violation(
+                NAME,
+                `${pair.what} ${id} of "${e.actor ?? ''}" ended ${entry ? 'a second time' : 'without having started'}`,
+                e,
+                'exactly one end',
+                entry ? 'two ends' : 'end without start',
+              ),
+            ];
+          }
+          entry.count--;
+        }
+      }
+      if (endOutcome === undefined || endOutcome === 'stopped') return [];
+      const out: Violation[] = [];
+      for (const { pair, e, count } of open.values()) {
+        if (count > 0) {
+          out.push(
+            violation(
+              NAME,
+              `${pair.what} ${num(e, pair.idKey)} of "${e.actor ?? ''}" started at ${e.t} ms and never ended`,
+              e,
+              'exactly one end',
+              'no end',
+            ),
+          );
+        }
+      }
+      return out.slice(0, 1);
+    },
+  };
+}

@@ -1,0 +1,415 @@
+/*
+ * `invariants.breaker()`: a reference model of the circuit breaker rules
+ * (DESIGN.md, resilience semantics), replayed over each breaker's events and
+ * compared with what the breaker did. It works for eager half-open designs (a
+ * timer moves open → half-open at `openedAt + timeout`) and lazy ones (the first
+ * call after it does), so it judges faultline's breaker and instrumented ones
+ * (`faultline/adapters`) alike. Rules:
+ *
+ * - closed never rejects;
+ * - no call is admitted while open before `openedAt + timeout`; a call at or
+ *   after it is admitted as a probe (half-open never before it);
+ * - probes in flight ≤ `maxConcurrentCalls`; half-open rejects only when full;
+ * - it opens exactly when consecutive failures reach `failureThreshold`
+ *   (consecutive mode), and closes after exactly `successThreshold` probe
+ *   successes; a probe failure reopens it;
+ * - a late result (a call admitted in an earlier phase) changes nothing;
+ * - only legal transitions.
+ *
+ * Events read: `breaker.config` (the declaration), `breaker.state`,
+ * `breaker.admitted` / `.success` / `.failure` / `.ignored` / `.late` (with the
+ * `phase` the call was admitted in) and `breaker.rejected`. Only the first
+ * violation per breaker is reported: later ones are usually its consequences.
+ */
+import { checkOptions } from '../../options/validate.js';
+import type { TraceEvent } from '../../trace/event.js';
+import type { Invariant, Violation } from '../invariant.js';
+import { violation } from '../invariant.js';
+import { byActor, num, str } from './trace-groups.js';
+
+/** The configuration a breaker declares in `breaker.config`. */
+export interface DeclaredBreaker {
+  failureThreshold: number;
+  successThreshold: number;
+  /** Open → half-open delay in ms. */
+  timeout: number;
+  maxConcurrentCalls: number;
+  mode: 'consecutive' | 'rate';
+  /** `eager`: half-opens on a timer at exactly `openedAt + timeout`; `lazy`: on the first call after it. */
+  halfOpen: 'eager' | 'lazy';
+  /** Longest stay in half-open, ms, when declared. */
+  maxWaitInHalfOpen?: number;
+}
+
+export interface BreakerInvariantOptions {
+  /** Judge only the breaker with this name (trace actor). Default: every breaker in the trace. */
+  name?: string;
+}
+
+type State = 'closed' | 'open' | 'half-open' | 'isolated';
+const MANUAL = new Set(['isolate', 'reset', 'release']);
+const NAME = 'breaker';
+
+/** Reads a `breaker.config` event's data into a declaration (defaults for missing keys). */
+export function declaredBreaker(e: TraceEvent): DeclaredBreaker {
+  const mode = str(e, 'mode') === 'rate' ? 'rate' : 'consecutive';
+  const halfOpen = str(e, 'halfOpen') === 'eager' ? 'eager' : 'lazy';
+  const d: DeclaredBreaker = {
+    failureThreshold: num(e, 'failureThreshold') ?? 5,
+    successThreshold: num(e, 'successThreshold') ?? 3,
+    timeout: num(e, 'timeout') ?? 30_000,
+    maxConcurrentCalls: num(e, 'maxConcurrentCalls') ?? 2,
+    mode,
+    halfOpen,
+  };
+  const maxWait = num(e, 'maxWaitInHalfOpen');
+  if (maxWait !== undefined) d.maxWaitInHalfOpen = maxWait;
+  return d;
+}
+
+/** The model's view of one breaker while its events are replayed. */
+class BreakerModel {
+  state: State = 'closed';
+  openedAt = 0;
+  halfOpenedAt = 0;
+  consecutive = 0;
+  probes = 0;
+  probeSuccesses = 0;
+  /** Model phase: increments on every transition. */
+  index = 0;
+  /** Phase id the breaker reported at admission → model phase and its state. */
+  readonly phases = new Map<number, { index: number; state: State }>();
+  /** A transition the rules require next, and why. */
+  pending: { to: State; why: string; expected: unknown; actual: unknown } | undefined;
+  /** The previous event settled a late call (for a clearer message if a transition follows). */
+  lateJustSettled = false;
+
+  constructor(readonly declared: DeclaredBreaker) {}
+
+  get halfOpenDue(): number {
+    return this.openedAt + this.declared.timeout;
+  }
+
+  enter(to: State, t: number): void {
+    this.state = to;
+    this.index++;
+    this.probes = 0;
+    this.probeSuccesses = 0;
+    this.pending = undefined;
+    if (to === 'open' || to === 'isolated') this.openedAt = t;
+    if (to === 'half-open') this.halfOpenedAt = t;
+    if (to === 'closed') this.consecutive = 0;
+  }
+}
+
+/**
+ * Breaker safety rules for every breaker in the trace (or the one named).
+ *
+ * @example
+ * ```ts
+ * expect(invariants.breaker().check(result.trace)).toEqual([]);
+ * ```
+ */
+export function breaker(options?: BreakerInvariantOptions): Invariant {
+  const o = checkOptions('invariants.breaker', options, ['name']);
+  return {
+    name: NAME,
+    check(trace) {
+      const out: Violation[] = [];
+      for (const events of byActor(trace, 'breaker', o.name).values()) {
+        const v = checkBreaker(events);
+        if (v) out.push(v);
+      }
+      return out;
+    },
+  };
+}
+
+function checkBreaker(events: readonly TraceEvent[]): Violation | undefined {
+  let m: BreakerModel | undefined;
+  for (const e of events) {
+    if (e.kind === 'breaker.config') {
+      m = new BreakerModel(declaredBreaker(e));
+      continue;
+    }
+    if (m === undefined) continue; // undeclared breaker: nothing to judge against
+    const v = step(m, e);
+    if (v) return v;
+  }
+  if (m?.pending) {
+    const last = events[events.length - 1];
+    return violation(
+      NAME,
+      `${m.pending.why}, but the trace ended first`,
+      last,
+      m.pending.expected,
+      m.pending.actual,
+    );
+  }
+  return undefined;
+}
+
+const JUDGED = new Set([
+  'breaker.state',
+  'breaker.admitted',
+  'breaker.rejected',
+  'breaker.success',
+  'breaker.failure',
+  'breaker.ignored',
+  'breaker.late',
+]);
+
+function step(m: BreakerModel, e: TraceEvent): Violation | undefined {
+  if (!JUDGED.has(e.kind)) return undefined;
+  const d = m.declared;
+  const name = e.actor ?? 'breaker';
+  const lateBefore = m.lateJustSettled;
+  m.lateJustSettled = false;
+  if (m.pending && e.kind !== 'breaker.state') {
+    const p = m.pending;
+    return violation(
+      NAME,
+      `${p.why}, but "${name}" went on (${e.kind}) without that transition`,
+      e,
+      p.expected,
+      p.actual,
+    );
+  }
+  // An eager breaker half-opens on a timer: nothing of it may happen later while still open.
+  if (m.state === 'open' && d.halfOpen === 'eager' && e.t > m.halfOpenDue && e.kind !== 'breaker.state') {
+    return violation(
+      NAME,
+      `"${name}" (eager half-open) was still open at ${e.t} ms, after openedAt + timeout = ${m.halfOpenDue} ms`,
+      e,
+      `half-open at ${m.halfOpenDue} ms`,
+      'open',
+    );
+  }
+  switch (e.kind) {
+    case 'breaker.state':
+      return transition(m, e, name, lateBefore);
+    case 'breaker.admitted':
+      return admitted(m, e, name);
+    case 'breaker.rejected':
+      return rejected(m, e, name);
+    case 'breaker.success':
+    case 'breaker.failure':
+    case 'breaker.ignored':
+    case 'breaker.late':
+      return settled(m, e, name);
+    default:
+      return undefined;
+  }
+}
+
+function transition(
+  m: BreakerModel,
+  e: TraceEvent,
+  name: string,
+  lateBefore: boolean,
+): Violation | undefined {
+  const d = m.declared;
+  const from = str(e, 'from') as State | undefined;
+  const to = str(e, 'to') as State | undefined;
+  const reason = str(e, 'reason') ?? '';
+  if (to === undefined) return undefined;
+  if (MANUAL.has(reason)) {
+    m.enter(to, e.t);
+    return undefined;
+  }
+  const pending = m.pending;
+  if (pending && pending.to === to) {
+    m.enter(to, e.t);
+    return undefined;
+  }
+  if (pending) {
+    return violation(NAME, `${pending.why}, but "${name}" went ${from} → ${to} instead`, e, pending.to, to);
+  }
+  if (lateBefore) {
+    return violation(
+      NAME,
+      `a late result (of a call admitted before the last transition) changed "${name}": ${from} → ${to}; late results must change nothing`,
+      e,
+      `${m.state}, unchanged`,
+      to,
+    );
+  }
+  const state = m.state;
+  if (state === 'open' && to === 'half-open') {
+    if (e.t < m.halfOpenDue) {
+      return violation(
+        NAME,
+        `"${name}" half-opened at ${e.t} ms, before openedAt + timeout = ${m.openedAt} + ${d.timeout} = ${m.halfOpenDue} ms`,
+        e,
+        `>= ${m.halfOpenDue} ms`,
+        e.t,
+      );
+    }
+    m.enter('half-open', e.t);
+    return undefined;
+  }
+  if (state === 'closed' && to === 'open') {
+    if (d.mode === 'rate') {
+      m.enter('open', e.t);
+      return undefined;
+    }
+    return violation(
+      NAME,
+      `"${name}" opened after ${m.consecutive} consecutive failure(s); it must open exactly when they reach failureThreshold ${d.failureThreshold}`,
+      e,
+      d.failureThreshold,
+      m.consecutive,
+    );
+  }
+  if (state === 'half-open' && to === 'closed') {
+    return violation(
+      NAME,
+      `"${name}" closed after ${m.probeSuccesses} probe success(es); it must close after exactly successThreshold ${d.successThreshold}`,
+      e,
+      d.successThreshold,
+      m.probeSuccesses,
+    );
+  }
+  if (state === 'half-open' && to === 'open') {
+    if (reason === 'half-open-max-wait' && d.maxWaitInHalfOpen !== undefined) {
+      if (e.t >= m.halfOpenedAt + d.maxWaitInHalfOpen) {
+        m.enter('open', e.t);
+        return undefined;
+      }
+    }
+    return violation(
+      NAME,
+      `"${name}" reopened from half-open without a probe failure`,
+      e,
+      'half-open',
+      'open',
+    );
+  }
+  return violation(
+    NAME,
+    `illegal transition for "${name}": ${from} → ${to} (${reason || 'no reason'}) while the model is ${state}`,
+    e,
+    `a legal transition from ${state}`,
+    `${from} → ${to}`,
+  );
+}
+
+function admitted(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
+  const d = m.declared;
+  if (m.state === 'open') {
+    if (e.t < m.halfOpenDue) {
+      return violation(
+        NAME,
+        `"${name}" admitted a call while open, at ${e.t} ms, before openedAt + timeout = ${m.halfOpenDue} ms`,
+        e,
+        'rejected',
+        'admitted',
+      );
+    }
+    m.enter('half-open', e.t); // a lazy breaker half-opens on this call
+  }
+  if (m.state === 'isolated') {
+    return violation(NAME, `"${name}" admitted a call while isolated`, e, 'rejected', 'admitted');
+  }
+  if (m.state === 'half-open') {
+    if (m.probes >= d.maxConcurrentCalls) {
+      return violation(
+        NAME,
+        `"${name}" admitted probe ${m.probes + 1} while ${m.probes} probe(s) were in flight; maxConcurrentCalls is ${d.maxConcurrentCalls}`,
+        e,
+        `<= ${d.maxConcurrentCalls} probes in flight`,
+        m.probes + 1,
+      );
+    }
+    m.probes++;
+  }
+  const phase = num(e, 'phase');
+  if (phase !== undefined) {
+    const known = m.phases.get(phase);
+    if (known === undefined || known.index !== m.index)
+      m.phases.set(phase, { index: m.index, state: m.state });
+  }
+  return undefined;
+}
+
+function rejected(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
+  const d = m.declared;
+  if (m.state === 'closed') {
+    return violation(
+      NAME,
+      `"${name}" rejected a call while closed; closed never rejects`,
+      e,
+      'admitted',
+      'rejected',
+    );
+  }
+  if (m.state === 'open' && e.t >= m.halfOpenDue) {
+    return violation(
+      NAME,
+      `"${name}" rejected a call at ${e.t} ms, at or after openedAt + timeout = ${m.halfOpenDue} ms: it must be admitted as a probe (the breaker never half-opened)`,
+      e,
+      'admitted as a probe',
+      'rejected',
+    );
+  }
+  if (m.state === 'half-open' && m.probes < d.maxConcurrentCalls) {
+    return violation(
+      NAME,
+      `"${name}" rejected a call in half-open with ${m.probes} of ${d.maxConcurrentCalls} probe slot(s) in use`,
+      e,
+      'admitted as a probe',
+      'rejected',
+    );
+  }
+  return undefined;
+}
+
+function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
+  const d = m.declared;
+  const phase = num(e, 'phase');
+  if (phase === undefined) return undefined; // a breaker that does not report phases: outcomes are not judged
+  const admittedIn = m.phases.get(phase);
+  if (admittedIn === undefined) {
+    return violation(NAME, `"${name}" reported the result of a call it never admitted (phase ${phase})`, e);
+  }
+  if (admittedIn.index !== m.index) {
+    m.lateJustSettled = true;
+    return undefined;
+  }
+  const outcome = e.kind === 'breaker.late' ? str(e, 'outcome') : e.kind.slice('breaker.'.length);
+  if (admittedIn.state === 'half-open') {
+    m.probes--;
+    if (outcome === 'success') {
+      m.probeSuccesses++;
+      if (m.probeSuccesses >= d.successThreshold) {
+        m.pending = {
+          to: 'closed',
+          why: `${m.probeSuccesses} probe success(es) reached successThreshold ${d.successThreshold}, so "${name}" must close`,
+          expected: 'closed',
+          actual: 'half-open',
+        };
+      }
+    } else if (outcome === 'failure') {
+      m.pending = {
+        to: 'open',
+        why: `a probe of "${name}" failed, so it must reopen`,
+        expected: 'open',
+        actual: 'half-open',
+      };
+    }
+    return undefined;
+  }
+  if (outcome === 'success') m.consecutive = 0;
+  else if (outcome === 'failure') {
+    m.consecutive++;
+    if (d.mode === 'consecutive' && m.consecutive >= d.failureThreshold) {
+      m.pending = {
+        to: 'open',
+        why: `${m.consecutive} consecutive failure(s) reached failureThreshold ${d.failureThreshold}, so "${name}" must open`,
+        expected: 'open',
+        actual: 'closed',
+      };
+    }
+  }
+  return undefined;
+}
