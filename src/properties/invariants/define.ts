@@ -11,6 +11,7 @@ import type { Invariant, Violation } from '../invariant.js';
 /** What a user check may return. */
 export type CheckResult =
   | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: a check written as a block that returns nothing holds
   | void
   | boolean
   | string
