@@ -1,7 +1,7 @@
 /*
  * What an invariant is: a named, pure check over a run's trace. It reads only
  * the trace (and the configuration the traced primitives declared in it, e.g.
- * `breaker.config`), so the same invariant judges faultline's own primitives,
+ * `breaker.declared`), so the same invariant judges faultline's own primitives,
  * instrumented third-party ones and a trace loaded from JSONL. An invariant
  * whose primitive does not appear in the trace returns no violation.
  */

@@ -204,12 +204,12 @@ export class CircuitBreaker {
         : durationMs('maxWaitInHalfOpen', options.maxWaitInHalfOpen, 0);
     this.isFailure = functionOption<(error: unknown) => boolean>('isFailure', options.isFailure);
     this.countBrokenCircuit = options.countBrokenCircuit ?? false;
-    if (this.tracing) this.trace.emit('breaker.config', this.name, this.declaration());
+    if (this.tracing) this.trace.emit('breaker.declared', this.name, this.declaration());
   }
 
-  /** The normalized configuration, as traced in `breaker.config` (durations in ms). */
-  declaration(): TraceEventMap['breaker.config'] {
-    const d: DraftData<'breaker.config'> = {
+  /** The normalized configuration, as traced in `breaker.declared` (durations in ms). */
+  declaration(): TraceEventMap['breaker.declared'] {
+    const d: DraftData<'breaker.declared'> = {
       failureThreshold: this.failureThreshold,
       successThreshold: this.successThreshold,
       timeout: this.timeoutMs,

@@ -119,11 +119,11 @@ export class RetryPolicy {
     this.retryBrokenCircuit = options.retryBrokenCircuit ?? false;
     const budget = options.budget;
     this.budget = budget === undefined || budget instanceof RetryBudget ? budget : new RetryBudget(budget);
-    if (this.tracing) this.trace.emit('retry.config', this.name, this.declaration());
+    if (this.tracing) this.trace.emit('retry.declared', this.name, this.declaration());
   }
 
-  /** The normalized configuration, as traced in `retry.config` (durations in ms). */
-  declaration(): TraceEventMap['retry.config'] {
+  /** The normalized configuration, as traced in `retry.declared` (durations in ms). */
+  declaration(): TraceEventMap['retry.declared'] {
     const b = this.backoff;
     return {
       maxRetries: this.maxRetries,

@@ -46,7 +46,7 @@ export class TimeoutPolicy {
     this.trace = options.trace ?? nullSink;
     this.tracing = this.trace !== nullSink;
     if (this.tracing)
-      this.trace.emit('timeout.config', this.name, { timeout: this.durationMs, mode: this.mode });
+      this.trace.emit('timeout.declared', this.name, { timeout: this.durationMs, mode: this.mode });
   }
 
   /**

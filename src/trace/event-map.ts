@@ -103,7 +103,7 @@ export interface TraceEventMap {
   // circuit breaker. `phase` is the breaker's generation when the call was admitted
   // (it changes on every transition), so a trace alone tells late results apart.
   /** The breaker's normalized configuration, traced when it is created (durations in ms). */
-  'breaker.config': {
+  'breaker.declared': {
     readonly failureThreshold: number;
     readonly successThreshold: number;
     readonly timeout: number;
@@ -150,7 +150,7 @@ export interface TraceEventMap {
 
   // retry. `call` numbers the policy's executions (concurrent ones interleave).
   /** The policy's normalized configuration, traced when it is created (durations in ms). */
-  'retry.config': {
+  'retry.declared': {
     readonly maxRetries: number;
     readonly baseDelay: number;
     readonly maxDelay: number;
@@ -194,7 +194,7 @@ export interface TraceEventMap {
   'retry.listener-error': { readonly event: string; readonly error: TracedError };
 
   // timeout
-  'timeout.config': { readonly timeout: number; readonly mode: 'aggressive' | 'cooperative' };
+  'timeout.declared': { readonly timeout: number; readonly mode: 'aggressive' | 'cooperative' };
   'timeout.started': { readonly call: number; readonly timeout: number };
   'timeout.timed-out': { readonly call: number; readonly after: number };
   /** The caller's promise settled. */

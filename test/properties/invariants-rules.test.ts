@@ -28,7 +28,7 @@ const CONFIG = {
 
 function breakerTrace(edit: (s: ReturnType<typeof script>) => void) {
   const s = script();
-  s.e('breaker.config', 'b', CONFIG);
+  s.e('breaker.declared', 'b', CONFIG);
   edit(s);
   return invariants.breaker().check(s.trace);
 }
@@ -139,7 +139,7 @@ describe('invariants.breaker()', () => {
   it('ignores breakers that declared nothing and judges only the named one', () => {
     const s = script();
     s.e('breaker.state', 'x', { from: 'closed', to: 'open' });
-    s.e('breaker.config', 'b', CONFIG);
+    s.e('breaker.declared', 'b', CONFIG);
     s.e('breaker.rejected', 'b', { state: 'closed' });
     expect(invariants.breaker({ name: 'x' }).check(s.trace)).toEqual([]);
     expect(invariants.breaker().check(s.trace)).toHaveLength(1);
@@ -158,7 +158,7 @@ const RETRY = {
 
 function retryTrace(edit: (s: ReturnType<typeof script>) => void, config: Record<string, unknown> = RETRY) {
   const s = script();
-  s.e('retry.config', 'r', config);
+  s.e('retry.declared', 'r', config);
   s.e('retry.attempt', 'r', { call: 1, attempt: 1 });
   edit(s);
   return invariants.retry().check(s.trace);
@@ -252,7 +252,7 @@ describe('the other invariants', () => {
 
   it('timeout: a caller that waits past the deadline (aggressive)', () => {
     const s = script();
-    s.e('timeout.config', 't', { timeout: 100, mode: 'aggressive' });
+    s.e('timeout.declared', 't', { timeout: 100, mode: 'aggressive' });
     s.e('timeout.started', 't', { call: 1, timeout: 100 });
     s.at(150);
     s.e('timeout.end', 't', { call: 1, outcome: 'error' });

@@ -423,7 +423,7 @@ describe('circuitBreaker: events, metrics and trace', () => {
     expect(trace.events.map((e) => [e.t, e.kind, e.actor, e.data])).toEqual([
       [
         1_000,
-        'breaker.config',
+        'breaker.declared',
         'llm',
         {
           failureThreshold: 1,

@@ -46,7 +46,7 @@ describe('retry: attempts', () => {
     await expect(policy.execute(() => 'fine')).resolves.toBe('fine');
     expect(trace.events.map((e) => [e.kind, e.data])).toEqual([
       [
-        'retry.config',
+        'retry.declared',
         {
           maxRetries: 3,
           baseDelay: 1000,

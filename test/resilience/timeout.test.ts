@@ -19,7 +19,7 @@ describe('timeout: aggressive', () => {
     await clock.advance(1999);
     expect(result.value).toBe('done');
     expect(clock.pendingTimers).toBe(0);
-    expect(trace.events.map((e) => e.kind)).toEqual(['timeout.config', 'timeout.started', 'timeout.end']);
+    expect(trace.events.map((e) => e.kind)).toEqual(['timeout.declared', 'timeout.started', 'timeout.end']);
   });
 
   it('rejects with TimeoutError at exactly start + duration, not 1 ms earlier', async () => {
@@ -34,7 +34,7 @@ describe('timeout: aggressive', () => {
     expect((result.error as TimeoutError).afterMs).toBe(2000);
     expect((result.error as TimeoutError).source).toBe('llm');
     expect(trace.events.map((e) => [e.t, e.kind, e.data])).toEqual([
-      [0, 'timeout.config', { timeout: 2000, mode: 'aggressive' }],
+      [0, 'timeout.declared', { timeout: 2000, mode: 'aggressive' }],
       [100, 'timeout.started', { call: 1, timeout: 2000 }],
       [2100, 'timeout.timed-out', { call: 1, after: 2000 }],
       [2100, 'timeout.end', { call: 1, outcome: 'timeout' }],

@@ -16,7 +16,7 @@
  * - a late result (a call admitted in an earlier phase) changes nothing;
  * - only legal transitions.
  *
- * Events read: `breaker.config` (the declaration), `breaker.state`,
+ * Events read: `breaker.declared` (the declaration), `breaker.state`,
  * `breaker.admitted` / `.success` / `.failure` / `.ignored` / `.late` (with the
  * `phase` the call was admitted in) and `breaker.rejected`. Only the first
  * violation per breaker is reported: later ones are usually its consequences.
@@ -27,7 +27,7 @@ import type { Invariant, Violation } from '../invariant.js';
 import { violation } from '../invariant.js';
 import { byActor, num, str } from './trace-groups.js';
 
-/** The configuration a breaker declares in `breaker.config`. */
+/** The configuration a breaker declares in `breaker.declared`. */
 export interface DeclaredBreaker {
   failureThreshold: number;
   successThreshold: number;
@@ -50,7 +50,7 @@ type State = 'closed' | 'open' | 'half-open' | 'isolated';
 const MANUAL = new Set(['isolate', 'reset', 'release']);
 const NAME = 'breaker';
 
-/** Reads a `breaker.config` event's data into a declaration (defaults for missing keys). */
+/** Reads a `breaker.declared` event's data into a declaration (defaults for missing keys). */
 export function declaredBreaker(e: TraceEvent): DeclaredBreaker {
   const mode = str(e, 'mode') === 'rate' ? 'rate' : 'consecutive';
   const halfOpen = str(e, 'halfOpen') === 'eager' ? 'eager' : 'lazy';
@@ -128,7 +128,7 @@ export function breaker(options?: BreakerInvariantOptions): Invariant {
 function checkBreaker(events: readonly TraceEvent[]): Violation | undefined {
   let m: BreakerModel | undefined;
   for (const e of events) {
-    if (e.kind === 'breaker.config') {
+    if (e.kind === 'breaker.declared') {
       m = new BreakerModel(declaredBreaker(e));
       continue;
     }

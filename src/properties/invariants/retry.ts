@@ -1,7 +1,7 @@
 /*
  * `invariants.retry()`: each execution of each retry policy, replayed from its
  * events and judged against the configuration the policy declared
- * (`retry.config`). Rules (DESIGN.md, resilience semantics):
+ * (`retry.declared`). Rules (DESIGN.md, resilience semantics):
  *
  * - at most `maxRetries` retries (`maxRetries + 1` attempts);
  * - never retries an error classified permanent (the class traced with the
@@ -24,7 +24,7 @@ import { byActor, EPSILON, num, str } from './trace-groups.js';
 
 export type DeclaredJitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional';
 
-/** The configuration a retry policy declares in `retry.config` (durations in ms). */
+/** The configuration a retry policy declares in `retry.declared` (durations in ms). */
 export interface DeclaredRetry {
   maxRetries: number;
   baseDelay: number;
@@ -42,7 +42,7 @@ export interface RetryInvariantOptions {
 const NAME = 'retry';
 const JITTERS: readonly DeclaredJitter[] = ['none', 'full', 'equal', 'decorrelated', 'proportional'];
 
-/** Reads a `retry.config` event into a declaration (defaults for missing keys). */
+/** Reads a `retry.declared` event into a declaration (defaults for missing keys). */
 export function declaredRetry(e: TraceEvent): DeclaredRetry {
   const jitter = str(e, 'jitter') as DeclaredJitter | undefined;
   return {
@@ -127,7 +127,7 @@ function checkPolicy(events: readonly TraceEvent[]): Violation | undefined {
   let d: DeclaredRetry | undefined;
   const runs = new Map<number, Execution>();
   for (const e of events) {
-    if (e.kind === 'retry.config') {
+    if (e.kind === 'retry.declared') {
       d = declaredRetry(e);
       runs.clear();
       continue;

@@ -40,7 +40,7 @@ function checkPolicy(events: readonly TraceEvent[]): Violation | undefined {
   const calls = new Map<number, { start: number; timeout: number; ended: boolean }>();
   for (const e of events) {
     const name = e.actor ?? 'timeout';
-    if (e.kind === 'timeout.config') {
+    if (e.kind === 'timeout.declared') {
       mode = str(e, 'mode') ?? 'aggressive';
       continue;
     }
