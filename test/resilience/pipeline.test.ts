@@ -33,18 +33,26 @@ describe('pipeline', () => {
     expect(attempts).toEqual([1, 2, 3]);
     // each timeout counted by the breaker, each breaker failure seen by retry
     expect(trace.events.map((e) => e.kind).filter((k) => k !== 'retry.attempt')).toEqual([
+      'retry.declared',
+      'breaker.declared',
+      'timeout.declared',
       'breaker.admitted',
       'timeout.started',
       'timeout.timed-out',
+      'timeout.end',
       'breaker.failure',
+      'retry.failed',
       'retry.scheduled',
       'breaker.admitted',
       'timeout.started',
       'timeout.timed-out',
+      'timeout.end',
       'breaker.failure',
+      'retry.failed',
       'retry.scheduled',
       'breaker.admitted',
       'timeout.started',
+      'timeout.end',
       'breaker.success',
       'retry.success',
     ]);

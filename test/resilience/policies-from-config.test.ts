@@ -84,6 +84,8 @@ describe('policiesFromConfig', () => {
     expect(built.pipeline.policies).toEqual([built.retry, built.breaker]);
     await expect(built.pipeline.execute(() => 'ok')).resolves.toBe('ok');
     expect(trace.events.map((e) => [e.kind, e.actor])).toEqual([
+      ['retry.declared', 'llm'],
+      ['breaker.declared', 'llm'],
       ['retry.attempt', 'llm'],
       ['breaker.admitted', 'llm'],
       ['breaker.success', 'llm'],
