@@ -1,4 +1,5 @@
 /* Runs every benchmark in bench/ in one process and prints their ratios. */
+import { main as exploreWorkers } from './explore-workers.js';
 import { main as httpBoundary } from './http-boundary.js';
 import { main as kernel } from './kernel-throughput.js';
 import { main as resilience } from './resilience-overhead.js';
@@ -9,6 +10,7 @@ const benches: [string, () => Promise<void>][] = [
   ['resilience-overhead', resilience],
   ['time-compression', timeCompression],
   ['http-boundary', httpBoundary],
+  ['explore-workers', exploreWorkers],
 ];
 for (const [name, run] of benches) {
   console.log(`\n=== ${name}`);

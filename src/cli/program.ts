@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { durationValue, integerValue, seedValue } from './values.js';
+import { durationValue, integerValue, seedValue, shardValue } from './values.js';
 
 /*
  * The `faultline` command line: `run`, `explore`, `replay`, `report`. Argument
@@ -50,6 +50,38 @@ export function createProgram(version: string, exit: Exit): Command {
   ).action(
     action(async (file: string, options) => (await import('./commands/run.js')).runCommand(file, options)),
   );
+
+  program
+    .command('explore')
+    .description(
+      'run many seeds in worker threads; print and save (.faultline/failures/) each failing seed with its replay command; exit code 1 if any failed',
+    )
+    .argument('<file>', 'scenario file (.ts or .js) whose default export is scenario(...)')
+    .option('--runs <n>', 'number of seeds (before sharding)', integerValue(1), 100)
+    .option('--first-seed <n>', 'seeds are first-seed, first-seed + 1, …', seedValue, 1)
+    .option('--workers <k>', 'worker threads (default: the number of CPUs)', integerValue(1))
+    .option(
+      '--shard <i/n>',
+      "run only this shard's seeds (for a CI matrix): seed index mod n = i - 1",
+      shardValue,
+    )
+    .option(
+      '--time-budget <duration>',
+      'stop starting new seeds after this much wall time, e.g. 10m',
+      durationValue,
+    )
+    .option(
+      '--swarm',
+      'swarm testing: every service also gets faults.swarm(), so each seed has its own fault mix',
+    )
+    .option('--continue', 'keep exploring after a failure (default: stop at the first)')
+    .option('--until <duration>', 'run each seed until this virtual time', durationValue)
+    .option('--batch <n>', 'seeds per worker task (default: adaptive)', integerValue(1))
+    .action(
+      action(async (file: string, options) =>
+        (await import('./commands/explore.js')).exploreCommand(file, options),
+      ),
+    );
 
   showOptions(
     fileOptions(

@@ -159,7 +159,7 @@ describe('faultline report', () => {
 
 describe('command line errors and help', () => {
   it('has --help on every command', async () => {
-    for (const command of [[], ['run'], ['replay'], ['report']]) {
+    for (const command of [[], ['run'], ['explore'], ['replay'], ['report']]) {
       const r = await faultline([...command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Usage: faultline');
