@@ -21,7 +21,7 @@ export type KernelOutcome =
   | { kind: 'limit'; limit: 'maxSteps' | 'maxTime' | 'wallTimeout'; detail: string }
   | { kind: 'uncaught'; error: unknown }
   | { kind: 'open-handles'; handles: string[] }
-  | { kind: 'aborted'; reason: unknown };
+  | { kind: 'aborted'; reason: string };
 
 export interface KernelLimits {
   until: number | undefined;

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Seed } from '../../random/random.js';
+import type { CallingTest } from './vitest-test.js';
 
 /*
  * Where a run's seed comes from (option, else FAULTLINE_SEED, else a fixed
@@ -18,23 +19,6 @@ export function resolveSeed(option: Seed | undefined): Seed {
   return DEFAULT_SEED;
 }
 
-interface VitestState {
-  currentTestName?: string;
-  testPath?: string;
-}
-
-function vitestState(): VitestState | undefined {
-  try {
-    const g = globalThis as Record<symbol, any>;
-    const expect = g[Symbol.for('expect-global')];
-    const map = g[Symbol.for('matchers-object')];
-    if (!expect || !map || typeof map.get !== 'function') return undefined;
-    return map.get(expect) as VitestState | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function shellQuote(text: string): string {
   return /^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -45,16 +29,16 @@ function escapeRegExp(text: string): string {
 
 /**
  * The command that reruns this exact run. Under vitest it names the test file
- * and test; otherwise it reruns the current script.
+ * and the test that called `simulate` (see `callingTest`); otherwise it reruns
+ * the current script.
  */
-export function rerunCommand(seed: Seed): string {
+export function rerunCommand(seed: Seed, test?: CallingTest): string {
   const prefix = `FAULTLINE_SEED=${shellQuote(String(seed))}`;
-  const state = vitestState();
-  if (state?.testPath) {
-    const file = relative(process.cwd(), state.testPath) || state.testPath;
-    const parts = (state.currentTestName ?? '').split(' > ');
-    const name = parts[parts.length - 1] ?? '';
-    const filter = name ? ` -t ${shellQuote(escapeRegExp(name))}` : '';
+  if (test) {
+    const file = relative(process.cwd(), test.file) || test.file;
+    const names = test.names.map(escapeRegExp);
+    const pattern = names.length > 1 ? `^.*(${names.join('|')})$` : (names[0] ?? '');
+    const filter = pattern ? ` -t ${shellQuote(pattern)}` : '';
     return `${prefix} npx vitest run ${shellQuote(file)}${filter}`;
   }
   const script = process.argv[1]

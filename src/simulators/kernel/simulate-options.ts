@@ -17,8 +17,18 @@ export interface SimulateOptions {
   maxSteps?: number;
   /** Stop with `SimulationLimitError` before virtual time passes this. Default 30 days (or `until`). */
   maxTime?: Duration;
-  /** Real-time watchdog: stop with `SimulationLimitError` after this much wall time. Default 60 s. */
+  /**
+   * Real-time watchdog: stop with `SimulationLimitError` after this much wall time.
+   * Default 60 s; under vitest, 80% of the calling test's timeout when that is less.
+   * No limit can interrupt a body stuck in a synchronous loop or an endless
+   * microtask chain: the check runs between kernel steps, which such a loop never yields to.
+   */
   wallTimeout?: Duration;
+  /**
+   * Cancels the run: when it aborts, the run stops at once, every global is
+   * restored, and `simulate` rejects with `SimulationError` code `ABORTED`.
+   */
+  signal?: AbortSignal;
   /** The virtual epoch `Date.now()` starts at. Default 2025-01-01T00:00:00Z. */
   startTime?: number | string | Date;
   /** Also trace every virtual timer firing (`timer.fire`), to pinpoint non-determinism. Default false. */
@@ -56,6 +66,9 @@ export interface ResolvedOptions {
   traceTimers: boolean;
   progress: ((info: SimulationProgress) => void) | undefined;
   swarm: SwarmOptions | undefined;
+  /** True when `wallTimeout` was given (else the default may follow the test's timeout). */
+  wallTimeoutSet: boolean;
+  signal: AbortSignal | undefined;
 }
 
 const KEYS = new Set([
@@ -70,6 +83,7 @@ const KEYS = new Set([
   'traceTimers',
   'progress',
   'swarm',
+  'signal',
 ]);
 
 export const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -124,7 +138,14 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     traceTimers: options.traceTimers ?? false,
     progress: resolveProgress(options.progress),
     swarm: resolveSwarm(options.swarm),
+    wallTimeoutSet: options.wallTimeout !== undefined,
+    signal: resolveSignal(options.signal),
   };
+}
+
+function resolveSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw new ConfigError('simulate({ signal })', value, 'an AbortSignal');
 }
 
 function resolveEpoch(value: SimulateOptions['startTime']): number {

@@ -21,8 +21,11 @@ import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './si
 import type { SimulationResult } from './simulation-result.js';
 import { captureStrayErrors } from './stray-errors.js';
 import { VirtualClock, type VirtualTimer } from './virtual-clock.js';
+import { type CallingTest, callingTest } from './vitest-test.js';
 
 const ACTIVE = Symbol.for('faultline.simulate.active');
+/** Under vitest, the default `wallTimeout` is this share of the calling test's timeout (when below 60 s). */
+const TEST_TIMEOUT_SHARE = 0.8;
 
 /**
  * Runs `body` on a deterministic virtual clock and resolves to what happened.
@@ -54,13 +57,22 @@ export async function simulate<T>(
 ): Promise<SimulationResult<T>> {
   const options = typeof optionsOrBody === 'function' ? {} : optionsOrBody;
   const body = typeof optionsOrBody === 'function' ? optionsOrBody : maybeBody;
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site, simulate);
+  const test = callingTest(site);
   const seed = resolveSeed(options?.seed);
   const resolved = resolveOptions(options, seed);
   if (typeof body !== 'function')
     throw new ConfigError('simulate(options, body)', body, 'an async function (sim) => …');
-  const first = await runOnce(resolved, body);
+  if (test && test.timeoutMs > 0 && !resolved.wallTimeoutSet) {
+    resolved.wallTimeoutMs = Math.min(
+      resolved.wallTimeoutMs,
+      Math.floor(test.timeoutMs * TEST_TIMEOUT_SHARE),
+    );
+  }
+  const first = await runOnce(resolved, body, test);
   if (!resolved.checkDeterminism) return first;
-  const second = await runOnce(resolved, body);
+  const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)
     throw divergence(resolved, first.trace, second.trace, first.rerun);
   return first;
@@ -69,9 +81,10 @@ export async function simulate<T>(
 async function runOnce<T>(
   options: ResolvedOptions,
   body: (sim: Sim) => Promise<T> | T,
+  test: CallingTest | undefined,
 ): Promise<SimulationResult<T>> {
   const g = globalThis as Record<symbol, unknown>;
-  const rerun = rerunCommand(options.seed);
+  const rerun = rerunCommand(options.seed, test);
   if (g[ACTIVE]) {
     throw new SimulationError(
       'NESTED',
@@ -96,7 +109,20 @@ async function runOnce<T>(
   sim.swarm = options.swarm;
   let patch: ReturnType<typeof installGlobals> | undefined;
   let releaseStrayErrors: (() => void) | undefined;
+  let unbind: (() => void) | undefined;
   const quiescence = new Quiescence();
+  let tornDown = false;
+  // Once only, from whichever comes first: the run's end or its cancellation
+  // (a later second restore could undo the next run's patch).
+  const teardown = () => {
+    if (tornDown) return;
+    tornDown = true;
+    unbind?.();
+    quiescence.stop();
+    releaseStrayErrors?.();
+    patch?.restore();
+    g[ACTIVE] = undefined;
+  };
   let bodySettled = false;
   let value: T | undefined;
   let error: unknown;
@@ -134,14 +160,21 @@ async function runOnce<T>(
       const error = task ? new UnobservedFailureError(task.name, stray, options.seed) : stray;
       kernel.stop({ kind: 'uncaught', error });
     });
-    quiescence.start();
-    try {
-      Promise.resolve(body(sim)).then(
-        (v) => settle(true, v),
-        (e) => settle(false, e),
-      );
-    } catch (e) {
-      settle(false, e);
+    const cancel = (reason: string) => {
+      kernel.stop({ kind: 'aborted', reason });
+      teardown();
+    };
+    unbind = bindCancellation(options.signal, test, cancel);
+    if (!tornDown) {
+      quiescence.start();
+      try {
+        Promise.resolve(body(sim)).then(
+          (v) => settle(true, v),
+          (e) => settle(false, e),
+        );
+      } catch (e) {
+        settle(false, e);
+      }
     }
     outcome = await kernel.run();
     const pendingTimers = clock.heap
@@ -176,6 +209,13 @@ async function runOnce<T>(
         [...outcome.inFlight, ...waiting],
         rerun,
         unmatchedLine,
+      );
+    }
+    if (outcome.kind === 'aborted') {
+      throw new SimulationError(
+        'ABORTED',
+        `simulation cancelled at virtual ${formatDuration(clock.time)}: ${outcome.reason}. Every patched global was restored. Seed ${options.seed}; rerun: ${rerun}`,
+        options.seed,
       );
     }
     if (outcome.kind === 'open-handles') {
@@ -220,11 +260,28 @@ async function runOnce<T>(
       rerun,
     };
   } finally {
-    quiescence.stop();
-    releaseStrayErrors?.();
-    patch?.restore();
-    g[ACTIVE] = undefined;
+    teardown();
   }
+}
+
+/** Cancels the run when `signal` aborts or the calling test ends; returns the unsubscribe. */
+function bindCancellation(
+  signal: AbortSignal | undefined,
+  test: CallingTest | undefined,
+  cancel: (reason: string) => void,
+): () => void {
+  const fromTest = test?.bind(cancel);
+  const onAbort = () => cancel(`its signal was aborted (${String(abortMessage(signal?.reason))})`);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    fromTest?.();
+    signal?.removeEventListener('abort', onAbort);
+  };
+}
+
+function abortMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 function traceTimerFiring(clock: VirtualClock, trace: Trace): void {
