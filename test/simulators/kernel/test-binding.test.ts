@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulationError, SimulationLimitError, simulate } from '../../../src/index.js';
+import { type SimulationError, SimulationLimitError, simulate } from '../../../src/index.js';
 
 const realSetTimeout = globalThis.setTimeout;
 const realDate = globalThis.Date;
@@ -15,23 +15,21 @@ describe('a run cannot outlive its test', () => {
   let timedOut: Promise<unknown> | undefined;
   let floating: Promise<unknown> | undefined;
 
-  it.fails(
-    'a test that times out mid-run (fails on purpose)',
-    async () => {
-      timedOut = simulate({ seed: 31, wallTimeout: '60s' }, async () => {
-        const rt = realSetTimeout;
-        await new Promise((r) => rt(r, 20_000)); // real work that outlasts the test
-      }).catch((e: unknown) => e);
-      await timedOut;
-    },
-    300,
-  );
+  it.fails('a test that times out mid-run (fails on purpose)', async () => {
+    timedOut = simulate({ seed: 31, wallTimeout: '60s' }, async () => {
+      const rt = realSetTimeout;
+      await new Promise((r) => rt(r, 20_000)); // real work that outlasts the test
+    }).catch((e: unknown) => e);
+    await timedOut;
+  }, 300);
 
   it("a timed-out test's run does not leak patched globals into the next test", async () => {
     expectRealGlobals();
     const error = (await timedOut) as SimulationError;
     expect(error.code).toBe('ABORTED');
-    expect(error.message).toMatch(/its test "a test that times out mid-run \(fails on purpose\)" was aborted/);
+    expect(error.message).toMatch(
+      /its test "a test that times out mid-run \(fails on purpose\)" was aborted/,
+    );
     expect(error.message).toContain('Every patched global was restored');
     const result = await simulate({ seed: 1 }, (sim) => sim.sleep('1s').then(() => new Date().toISOString()));
     expect(result.value).toBe('2025-01-01T00:00:01.000Z');
@@ -48,7 +46,9 @@ describe('a run cannot outlive its test', () => {
     expectRealGlobals();
     const error = (await floating) as SimulationError;
     expect(error.code).toBe('ABORTED');
-    expect(error.message).toContain('its test "a test that returns without awaiting its run" finished before the run did');
+    expect(error.message).toContain(
+      'its test "a test that returns without awaiting its run" finished before the run did',
+    );
   });
 
   it('keeps the default wallTimeout below the test timeout', async () => {
@@ -73,7 +73,10 @@ describe('cancelling a run with an AbortSignal', () => {
       });
       const rt = realSetTimeout;
       await new Promise((r) => rt(r, 20_000));
-    }).catch((e: unknown) => e as SimulationError);
+    }).then(
+      () => undefined as never,
+      (e: unknown) => e as SimulationError,
+    );
     expect(error.code).toBe('ABORTED');
     expect(error.message).toContain('its signal was aborted (user pressed stop)');
     expect(error.message).toContain('FAULTLINE_SEED=34');
@@ -84,7 +87,10 @@ describe('cancelling a run with an AbortSignal', () => {
     let started = false;
     const error = await simulate({ seed: 35, signal: AbortSignal.abort() }, () => {
       started = true;
-    }).catch((e: unknown) => e as SimulationError);
+    }).then(
+      () => undefined as never,
+      (e: unknown) => e as SimulationError,
+    );
     expect(error.code).toBe('ABORTED');
     expect(started).toBe(false);
     expectRealGlobals();
