@@ -12,6 +12,7 @@ export interface ExploreTask {
   readonly seeds: readonly number[];
   readonly until?: number;
   readonly swarm?: boolean;
+  readonly invariants?: boolean;
 }
 
 export interface SeedVerdict {
@@ -28,7 +29,12 @@ export default async function exploreBatch(task: ExploreTask): Promise<SeedVerdi
   const scenario = await loadScenario(task.file);
   const out: SeedVerdict[] = [];
   for (const seed of task.seeds) {
-    const run = await execute(scenario, { seed, until: task.until, swarm: task.swarm });
+    const run = await execute(scenario, {
+      seed,
+      until: task.until,
+      swarm: task.swarm,
+      invariants: task.invariants,
+    });
     const trace = run.result?.trace;
     if (!run.failed) {
       out.push({ seed, failed: false, hash: trace?.hash, events: trace?.length });

@@ -19,6 +19,8 @@ export interface ExploreRun {
   readonly swarm?: boolean;
   readonly until?: number;
   readonly keepGoing?: boolean;
+  /** Judge each run with `invariants.all()`. Default true. */
+  readonly invariants?: boolean;
   /** Wall-time budget in ms. */
   readonly timeBudgetMs?: number;
   readonly onVerdict?: (verdict: SeedVerdict) => void;
@@ -62,7 +64,13 @@ export async function explore(run: ExploreRun): Promise<ExploreOutcome> {
       }
       const slice = seeds.slice(next, next + batch);
       next += slice.length;
-      const task: ExploreTask = { file: run.file, seeds: slice, until: run.until, swarm: run.swarm };
+      const task: ExploreTask = {
+        file: run.file,
+        seeds: slice,
+        until: run.until,
+        swarm: run.swarm,
+        invariants: run.invariants,
+      };
       const verdicts = (await pool.run(task)) as SeedVerdict[];
       for (const v of verdicts) {
         done++;

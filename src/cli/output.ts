@@ -54,6 +54,12 @@ export function showExecution(run: Execution, show: ShowOptions): void {
     );
     const summary = formatSummary(summarize(result));
     if (summary) print(`\n${summary}`);
+    if (run.invariants) {
+      const verdicts = run.invariants.map(
+        (r) => `${r.name} ${r.violations.length === 0 ? 'holds' : 'VIOLATED'}`,
+      );
+      print(wrap(`invariants: ${verdicts.join(', ')}`, width()));
+    }
     print(
       `\n${run.failed ? 'FAILED' : 'ok'} · seed ${result.seed} · virtual ${formatDuration(result.stats.virtualTimeMs)} · ${result.trace.length} events · hash ${result.trace.hash.slice(0, 16)} · ${Math.round(result.stats.wallTimeMs)} ms wall`,
     );
@@ -92,4 +98,18 @@ export function writeFiles(
     written.push(`chrome trace: ${files.chromeTrace} (open in https://ui.perfetto.dev)`);
   }
   return written;
+}
+
+/** Wraps at spaces to `columns`, continuation lines indented by two. */
+export function wrap(text: string, columns: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }

@@ -45,7 +45,8 @@ export function createProgram(version: string, exit: Exit): Command {
         .argument('<file>', 'scenario file (.ts or .js) whose default export is scenario(...)')
         .option('--seed <n>', "seed (default: the scenario's, else FAULTLINE_SEED, else 1)", seedValue)
         .option('--until <duration>', 'run until this virtual time, e.g. 10m', durationValue)
-        .option('--swarm', 'swarm testing: every service also gets faults.swarm()'),
+        .option('--swarm', 'swarm testing: every service also gets faults.swarm()')
+        .option('--no-invariants', 'do not judge the trace with the invariant catalog (invariants.all())'),
     ),
   ).action(
     action(async (file: string, options) => (await import('./commands/run.js')).runCommand(file, options)),
@@ -75,6 +76,7 @@ export function createProgram(version: string, exit: Exit): Command {
       'swarm testing: every service also gets faults.swarm(), so each seed has its own fault mix',
     )
     .option('--continue', 'keep exploring after a failure (default: stop at the first)')
+    .option('--no-invariants', 'do not judge runs with the invariant catalog (invariants.all())')
     .option('--until <duration>', 'run each seed until this virtual time', durationValue)
     .option('--batch <n>', 'seeds per worker task (default: adaptive)', integerValue(1))
     .action(
@@ -93,7 +95,8 @@ export function createProgram(version: string, exit: Exit): Command {
         .argument('<target>', 'failure.json, or a scenario file together with --seed')
         .option('--seed <n>', 'seed to replay (with a scenario file)', seedValue)
         .option('--until <duration>', 'virtual time the run went to (with a scenario file)', durationValue)
-        .option('--swarm', 'the run used --swarm (with a scenario file)'),
+        .option('--swarm', 'the run used --swarm (with a scenario file)')
+        .option('--no-invariants', 'do not judge the trace with the invariant catalog (invariants.all())'),
     ),
   ).action(
     action(async (target: string, options) =>

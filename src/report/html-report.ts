@@ -15,7 +15,11 @@ import { clockTime } from './terminal-timeline.js';
 /** One invariant's verdict over the trace, shown in the report. */
 export interface InvariantResult {
   readonly name: string;
-  readonly violations: readonly { readonly message: string; readonly seq?: number; readonly t?: number }[];
+  /** As `Invariant.check` of `faultline/property` returns them. */
+  readonly violations: readonly {
+    readonly message: string;
+    readonly event?: { readonly seq: number; readonly t: number };
+  }[];
 }
 
 export interface HtmlReportOptions {
@@ -207,7 +211,7 @@ function renderInvariants(results: readonly InvariantResult[] | undefined): stri
   const rows = results.map((r) => {
     const ok = r.violations.length === 0;
     const first = r.violations[0];
-    return `<tr class="${ok ? 'pass' : 'fail'}"><td>${esc(r.name)}</td><td>${ok ? 'holds' : 'VIOLATED'}</td><td>${r.violations.length}</td><td>${first ? esc(`${first.message}${first.seq !== undefined ? ` (event #${first.seq}${first.t !== undefined ? ` at ${clockTime(first.t)}` : ''})` : ''}`) : ''}</td></tr>`;
+    return `<tr class="${ok ? 'pass' : 'fail'}"><td>${esc(r.name)}</td><td>${ok ? 'holds' : 'VIOLATED'}</td><td>${r.violations.length}</td><td>${first ? esc(`${first.message}${first.event ? ` (event #${first.event.seq} at ${clockTime(first.event.t)})` : ''}`) : ''}</td></tr>`;
   });
   return `<h3>Invariants</h3><table id="invariants"><thead><tr><th>invariant</th><th>verdict</th><th>violations</th><th>first violation</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -30,6 +30,7 @@ describe('faultline run', () => {
     expect(r.stdout).toMatch(/fault\.injected\s+llm\s+call \d+: errors → status 429/);
     expect(r.stdout).toMatch(/services \(latency virtual\)\n\s+name\s+calls\s+err%\s+p50\s+p95\s+p99/);
     expect(r.stdout).toMatch(/retries\n\s+name\s+reqs\s+tries\s+amplif/);
+    expect(r.stdout).toMatch(/invariants: breaker holds, retry holds, timeout holds,\s+accounting holds/);
     expect(r.stdout).toMatch(/\nok · seed 7 · virtual 1m30s/);
     expect(r.stdout).toContain(`replay: faultline replay ${flaky} --seed 7`);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
@@ -79,7 +80,17 @@ describe('faultline run', () => {
   });
 
   it('--request shows only one request; --all shows every event', async () => {
-    const all = await faultline(['run', unlucky, '--seed', '1', '--all', '--limit', '1000']);
+    const all = await faultline([
+      'run',
+      unlucky,
+      '--seed',
+      '1',
+      '--all',
+      '--limit',
+      '1000',
+      '--no-invariants',
+    ]);
+    expect(all.stdout).not.toContain('invariants:');
     expect(all.stdout).toMatch(/service\.call\s+db\s+call=0/);
     expect(all.stdout).toMatch(/request\.end\s+workload:burst#1\s+#4 success/);
   });
@@ -145,6 +156,7 @@ describe('faultline report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`report: ${html}`);
     expect(readFileSync(html, 'utf8')).toContain('<svg id="timeline"');
+    expect(readFileSync(html, 'utf8')).toMatch(/<tr class="pass"><td>breaker<\/td><td>holds<\/td>/);
     expect(existsSync(chrome)).toBe(true);
   });
 

@@ -49,7 +49,7 @@ describe('HTML report in Chromium', () => {
       renderHtmlReport(result.trace.events, {
         invariants: [
           { name: 'breaker', violations: [] },
-          { name: 'example', violations: [{ message: 'expected 1, got 2', seq: 10, t: 1500 }] },
+          { name: 'example', violations: [{ message: 'expected 1, got 2', event: { seq: 10, t: 1500 } }] },
         ],
       }),
     );

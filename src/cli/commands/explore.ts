@@ -19,6 +19,7 @@ export interface ExploreOptions {
   firstSeed: number;
   until?: number;
   batch?: number;
+  invariants: boolean;
 }
 
 /** The seeds of one shard: `firstSeed + k` for `k` in [0, runs) with `k mod n = i − 1`. */
@@ -80,6 +81,7 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
       swarm: options.swarm,
       until: options.until,
       keepGoing: options.continue,
+      invariants: options.invariants,
       timeBudgetMs: options.timeBudget,
       onVerdict,
       onBatch: (done, failed) => progress.update(done, failed),

@@ -10,6 +10,7 @@ export interface ReplayOptions extends ShowOptions, FileOptions {
   seed?: number;
   until?: number;
   swarm?: boolean;
+  invariants: boolean;
 }
 
 /**
@@ -29,7 +30,8 @@ export async function replayCommand(target: string, options: ReplayOptions): Pro
   const run = await execute(scenario, options);
   print(`faultline replay ${target} · scenario "${scenario.name}" · seed ${run.seed}`);
   showExecution(run, options);
-  if (run.result) for (const line of writeFiles(run.result.trace, options, scenario.name)) print(line);
+  if (run.result)
+    for (const line of writeFiles(run.result.trace, options, scenario.name, run.invariants)) print(line);
   return run.failed ? 1 : 0;
 }
 
@@ -42,7 +44,12 @@ async function replayFailure(path: string, options: ReplayOptions): Promise<numb
   const failure = readFailure(path);
   const file = failureScenarioPath(failure);
   const scenario = await loadScenario(file);
-  const run = await execute(scenario, { seed: failure.seed, until: failure.until, swarm: failure.swarm });
+  const run = await execute(scenario, {
+    seed: failure.seed,
+    until: failure.until,
+    swarm: failure.swarm,
+    invariants: options.invariants,
+  });
   print(`faultline replay ${path} · scenario "${scenario.name}" (${file}) · seed ${failure.seed}`);
   print(`recorded failure: ${failure.error.split('\n')[0]}`);
   showExecution(run, options);
@@ -67,7 +74,7 @@ async function replayFailure(path: string, options: ReplayOptions): Promise<numb
     const recorded = readFailureTrace(path, failure);
     if (recorded !== undefined && trace) print(firstDivergence(Trace.fromJSONL(recorded), trace));
   }
-  if (trace) for (const line of writeFiles(trace, options, scenario.name)) print(line);
+  if (trace) for (const line of writeFiles(trace, options, scenario.name, run.invariants)) print(line);
   return run.failed ? 1 : 0;
 }
 

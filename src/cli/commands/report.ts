@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { Trace } from '../../trace/trace.js';
+import { checkInvariants } from '../check-invariants.js';
 import { CliError } from '../cli-error.js';
 import { print, writeFiles } from '../output.js';
 
@@ -27,7 +28,13 @@ export async function reportCommand(file: string, options: ReportOptions): Promi
   }
   const output = options.output ?? file.replace(/\.jsonl(\.gz)?$|$/, '.html');
   const title = options.title ?? file;
-  for (const line of writeFiles(trace, { report: output, chromeTrace: options.chromeTrace }, title))
+  const invariants = checkInvariants(trace);
+  for (const line of writeFiles(
+    trace,
+    { report: output, chromeTrace: options.chromeTrace },
+    title,
+    invariants,
+  ))
     print(line);
   return 0;
 }
