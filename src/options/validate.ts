@@ -116,3 +116,37 @@ export function functionOption<F extends Function>(path: string, value: unknown)
   if (typeof value !== 'function') throw new ConfigError(path, value, 'a function');
   return value as F;
 }
+
+/** A non-empty string (`undefined` gives `fallback`). */
+export function nameOption(path: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') throw new ConfigError(path, value, 'a non-empty string');
+  return value;
+}
+
+/**
+ * The option keys of `T`, listed once for `checkOptions`; the compiler checks that
+ * the list names every key of `T` and nothing else, so a new option cannot be
+ * forgotten here.
+ *
+ * @example
+ * ```ts
+ * const KEYS = optionKeys<BulkheadOptions>()(['name', 'clock', 'trace', 'maxConcurrent', 'maxQueue']);
+ * ```
+ */
+export function optionKeys<T extends object>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      ([Exclude<keyof T & string, K[number]>] extends [never]
+        ? unknown
+        : { readonly missingKeys: Exclude<keyof T & string, K[number]> }),
+  ): readonly (keyof T & string)[] => keys;
+}
+
+/** `keys` without `except` (for a `sim.*` method that fills some options itself). */
+export function keysExcept<K extends string, E extends K>(
+  keys: readonly K[],
+  except: readonly E[],
+): Exclude<K, E>[] {
+  return keys.filter((k): k is Exclude<K, E> => !(except as readonly string[]).includes(k));
+}

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions } from '../options/validate.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { Distribution } from './distribution.js';
 import type { Random } from './random.js';
@@ -48,6 +49,7 @@ export function exponential(mean: Duration): Distribution {
 
 /** Normal with mean and standard deviation, clamped at 0 (it models times). */
 export function normal(options: { mean: Duration; stddev: Duration }): Distribution {
+  checkOptions('dist.normal', options, ['mean', 'stddev'], true);
   const mean = duration(options?.mean, 'dist.normal({ mean })');
   const sd = duration(options?.stddev, 'dist.normal({ stddev })');
   return make(`normal(mean=${mean}, stddev=${sd})`, (r) => Math.max(0, mean + sd * standardNormal(r)));
@@ -58,6 +60,7 @@ export function normal(options: { mean: Duration; stddev: Duration }): Distribut
  * described: `dist.lognormal({ median: '800ms', p99: '6s' })`.
  */
 export function lognormal(options: { median: Duration; p99: Duration }): Distribution {
+  checkOptions('dist.lognormal', options, ['median', 'p99'], true);
   const median = positive(
     'dist.lognormal({ median })',
     duration(options?.median, 'dist.lognormal({ median })'),
@@ -72,6 +75,7 @@ export function lognormal(options: { median: Duration; p99: Duration }): Distrib
 
 /** Pareto (heavy tail) with scale `min` (the smallest value) and shape `alpha`. */
 export function pareto(options: { min: Duration; alpha: number }): Distribution {
+  checkOptions('dist.pareto', options, ['min', 'alpha'], true);
   const min = positive('dist.pareto({ min })', duration(options?.min, 'dist.pareto({ min })'));
   const alpha = positive('dist.pareto({ alpha })', options?.alpha);
   return make(`pareto(min=${min}, alpha=${alpha})`, (r) => min / (1 - r.next()) ** (1 / alpha));

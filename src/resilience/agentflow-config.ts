@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, nameOption } from '../options/validate.js';
 import { duration } from '../time/duration.js';
 import { AGENTFLOW_SPEC, type AgentflowConfig, type FieldRule, type TableSpec } from './agentflow-schema.js';
 
@@ -28,8 +29,16 @@ export interface ParseAgentflowOptions {
  * cfg.errorRouting?.circuitBreaker?.failureThreshold; // 5
  * ```
  */
-export function parseAgentflowConfig(text: string, options: ParseAgentflowOptions = {}): AgentflowConfig {
-  const source = options.source ?? 'agentflow.toml';
+export function parseAgentflowConfig(text: string, raw?: ParseAgentflowOptions): AgentflowConfig {
+  const options = checkOptions('parseAgentflowConfig', raw, ['source']);
+  const source = nameOption('parseAgentflowConfig({ source })', options.source, 'agentflow.toml');
+  if (typeof text !== 'string') {
+    throw new ConfigError(
+      'parseAgentflowConfig(text)',
+      text,
+      'the text of an agentflow.toml file (a string)',
+    );
+  }
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;
@@ -59,6 +68,9 @@ export function parseAgentflowConfig(text: string, options: ParseAgentflowOption
  * ```
  */
 export async function loadAgentflowConfig(path: string): Promise<AgentflowConfig> {
+  if (typeof path !== 'string' || path === '') {
+    throw new ConfigError('loadAgentflowConfig(path)', path, 'the path of an agentflow.toml file');
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');

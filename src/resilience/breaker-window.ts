@@ -5,7 +5,7 @@
  * amortized per call.
  */
 import { ConfigError } from '../errors/config-error.js';
-import { integerAtLeast } from '../options/validate.js';
+import { checkOptions, integerAtLeast } from '../options/validate.js';
 import { type Duration, duration } from '../time/duration.js';
 
 /** The window of the breaker's rate mode. */
@@ -104,8 +104,12 @@ export class TimeWindow implements OutcomeWindow {
 
 /** Builds the window described by `options` (validated; `ConfigError` on bad input). */
 export function createWindow(options: BreakerWindowOptions): OutcomeWindow {
-  if (options?.type === 'count') return new CountWindow(options.size);
+  if (options?.type === 'count') {
+    checkOptions('circuitBreaker({ window })', options, ['type', 'size']);
+    return new CountWindow(options.size);
+  }
   if (options?.type === 'time') {
+    checkOptions('circuitBreaker({ window })', options, ['type', 'duration']);
     const ms = duration(options.duration, 'window.duration');
     if (ms <= 0) throw new ConfigError('window.duration', options.duration, 'a duration > 0');
     return new TimeWindow(ms);

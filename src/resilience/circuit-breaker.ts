@@ -9,7 +9,17 @@
 import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { hasCode } from '../errors/faultline-error.js';
-import { durationMs, functionOption, integerAtLeast, numberInRange, oneOf } from '../options/validate.js';
+import {
+  booleanOption,
+  checkOptions,
+  durationMs,
+  functionOption,
+  integerAtLeast,
+  nameOption,
+  numberInRange,
+  oneOf,
+  optionKeys,
+} from '../options/validate.js';
 import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
@@ -17,7 +27,24 @@ import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
+import { errorData, NEVER_ABORTED, POLICY_KEYS, type PolicyOptions } from './options.js';
+
+/** Every key of `CircuitBreakerOptions` (unknown keys are a `ConfigError`). */
+export const CIRCUIT_BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()([
+  ...POLICY_KEYS,
+  'failureThreshold',
+  'successThreshold',
+  'timeout',
+  'maxConcurrentCalls',
+  'halfOpenMaxCalls',
+  'mode',
+  'window',
+  'failureRateThreshold',
+  'minimumCalls',
+  'maxWaitInHalfOpen',
+  'isFailure',
+  'countBrokenCircuit',
+]);
 
 /** Breaker states. `isolated` is a manual open that never changes by itself. */
 export type CircuitState = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -159,8 +186,9 @@ export class CircuitBreaker {
   private phaseData: readonly { readonly state: CircuitState; readonly phase: number }[] = [];
   private phaseGeneration = -1;
 
-  constructor(options: CircuitBreakerOptions = {}) {
-    this.name = options.name ?? 'breaker';
+  constructor(raw?: CircuitBreakerOptions) {
+    const options = checkOptions('circuitBreaker', raw, CIRCUIT_BREAKER_KEYS);
+    this.name = nameOption('circuitBreaker({ name })', options.name, 'breaker');
     this.clock = options.clock ?? realClock;
     // options.random is accepted for uniformity with the other factories: a breaker draws no random numbers.
     this.trace = options.trace ?? nullSink;
@@ -203,7 +231,7 @@ export class CircuitBreaker {
         ? undefined
         : durationMs('maxWaitInHalfOpen', options.maxWaitInHalfOpen, 0);
     this.isFailure = functionOption<(error: unknown) => boolean>('isFailure', options.isFailure);
-    this.countBrokenCircuit = options.countBrokenCircuit ?? false;
+    this.countBrokenCircuit = booleanOption('countBrokenCircuit', options.countBrokenCircuit, false);
     if (this.tracing) this.trace.emit('breaker.declared', this.name, this.declaration());
   }
 

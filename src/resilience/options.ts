@@ -23,6 +23,9 @@ export interface PolicyOptions {
   trace?: TraceSink;
 }
 
+/** The keys of `PolicyOptions`, accepted by every resilience factory. */
+export const POLICY_KEYS = ['name', 'clock', 'random', 'trace'] as const;
+
 /** An error as plain trace data. */
 export function errorData(error: unknown): { name: string; message: string } {
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -4,6 +4,7 @@
  * SDK "retry quota"). Time plays no part: tokens come back only with successes.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { checkOptions, optionKeys } from '../options/validate.js';
 
 export interface RetryBudgetOptions {
   /** Bucket size and starting tokens. Default 500 (AWS). */
@@ -15,6 +16,14 @@ export interface RetryBudgetOptions {
   /** Tokens a first-attempt success returns. Default 1. */
   successRefund?: number;
 }
+
+/** Every key of `RetryBudgetOptions` (unknown keys are a `ConfigError`). */
+export const RETRY_BUDGET_KEYS = optionKeys<RetryBudgetOptions>()([
+  'capacity',
+  'retryCost',
+  'timeoutRetryCost',
+  'successRefund',
+]);
 
 /**
  * A token bucket for retries. Every retry takes `retryCost` tokens
@@ -36,7 +45,8 @@ export class RetryBudget {
   readonly successRefund: number;
   private available: number;
 
-  constructor(options: RetryBudgetOptions = {}) {
+  constructor(raw?: RetryBudgetOptions) {
+    const options = checkOptions('retryBudget', raw, RETRY_BUDGET_KEYS);
     this.capacity = count('budget.capacity', options.capacity ?? 500, 1);
     this.retryCost = count('budget.retryCost', options.retryCost ?? 5, 0);
     this.timeoutRetryCost = count('budget.timeoutRetryCost', options.timeoutRetryCost ?? 10, 0);
@@ -67,8 +77,8 @@ export function retryBudget(options?: RetryBudgetOptions): RetryBudget {
   return new RetryBudget(options);
 }
 
-function count(option: string, value: number, min: number): number {
-  if (!(Number.isFinite(value) && value >= min))
+function count(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !(Number.isFinite(value) && value >= min))
     throw new ConfigError(option, value, `a finite number >= ${min}`);
   return value;
 }

@@ -9,12 +9,16 @@ import { ConfigError } from '../errors/config-error.js';
 import { hasCode } from '../errors/faultline-error.js';
 import { RetryExhaustedError, type RetryGiveUpReason } from '../errors/retry-exhausted-error.js';
 import {
+  booleanOption,
+  checkOptions,
   durationMs,
   finiteAtLeast,
   functionOption,
   integerAtLeast,
+  nameOption,
   numberInRange,
   oneOf,
+  optionKeys,
 } from '../options/validate.js';
 import { mathRandom } from '../random/math-random.js';
 import type { Random } from '../random/random.js';
@@ -26,7 +30,7 @@ import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BackoffPolicy, JITTER_MODES, type JitterMode, jitteredDelay } from './backoff.js';
 import { type Classification, classifyError, type ErrorClass } from './classify-error.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
+import { errorData, NEVER_ABORTED, POLICY_KEYS, type PolicyOptions } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 export interface RetryOptions extends PolicyOptions {
@@ -64,6 +68,22 @@ export interface RetryOptions extends PolicyOptions {
   budget?: RetryBudget | RetryBudgetOptions;
 }
 
+/** Every key of `RetryOptions` (unknown keys are a `ConfigError`). */
+export const RETRY_KEYS = optionKeys<RetryOptions>()([
+  ...POLICY_KEYS,
+  'maxRetries',
+  'baseDelay',
+  'maxDelay',
+  'backoffFactor',
+  'jitter',
+  'jitterRatio',
+  'maxRetryAfter',
+  'classify',
+  'shouldRetry',
+  'retryBrokenCircuit',
+  'budget',
+]);
+
 /** Event payloads for `policy.on(...)`. */
 export interface RetryEvents extends Record<string, unknown> {
   /** A retry was scheduled: `attempt` is the attempt about to be made after `delay` ms. */
@@ -94,8 +114,9 @@ export class RetryPolicy {
   /** Executions so far: the `call` number on this policy's trace events. */
   private calls = 0;
 
-  constructor(options: RetryOptions = {}) {
-    this.name = options.name ?? 'retry';
+  constructor(raw?: RetryOptions) {
+    const options = checkOptions('retry', raw, RETRY_KEYS);
+    this.name = nameOption('retry({ name })', options.name, 'retry');
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? mathRandom;
     this.trace = options.trace ?? nullSink;
@@ -116,7 +137,7 @@ export class RetryPolicy {
     this.maxRetryAfterMs = durationMs('maxRetryAfter', options.maxRetryAfter, Math.max(maxDelayMs, 60_000));
     this.classify = functionOption('classify', options.classify);
     this.shouldRetry = functionOption('shouldRetry', options.shouldRetry);
-    this.retryBrokenCircuit = options.retryBrokenCircuit ?? false;
+    this.retryBrokenCircuit = booleanOption('retryBrokenCircuit', options.retryBrokenCircuit, false);
     const budget = options.budget;
     this.budget = budget === undefined || budget instanceof RetryBudget ? budget : new RetryBudget(budget);
     if (this.tracing) this.trace.emit('retry.declared', this.name, this.declaration());

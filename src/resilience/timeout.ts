@@ -5,12 +5,12 @@
  * signal and waits for the callee to settle.
  */
 import { TimeoutError } from '../errors/timeout-error.js';
-import { oneOf } from '../options/validate.js';
+import { checkOptions, nameOption, oneOf, optionKeys } from '../options/validate.js';
 import { abortReason, type Clock } from '../time/clock.js';
 import { type Duration, duration as parseDuration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
-import type { PolicyOptions } from './options.js';
+import { POLICY_KEYS, type PolicyOptions } from './options.js';
 
 export type TimeoutMode = 'aggressive' | 'cooperative';
 
@@ -25,6 +25,9 @@ export interface TimeoutOptions extends Omit<PolicyOptions, 'random'> {
   random?: PolicyOptions['random'];
 }
 
+/** Every key of `TimeoutOptions` (unknown keys are a `ConfigError`). */
+export const TIMEOUT_KEYS = optionKeys<TimeoutOptions>()([...POLICY_KEYS, 'mode']);
+
 /**
  * A timeout bound to a clock. Create it with `timeout(duration, options)`.
  */
@@ -38,9 +41,10 @@ export class TimeoutPolicy {
   /** Calls so far: the `call` number on this policy's trace events. */
   private calls = 0;
 
-  constructor(duration: Duration, options: TimeoutOptions = {}) {
+  constructor(duration: Duration, raw?: TimeoutOptions) {
     this.durationMs = parseDuration(duration, 'timeout(duration)');
-    this.name = options.name ?? 'timeout';
+    const options = checkOptions('timeout', raw, TIMEOUT_KEYS);
+    this.name = nameOption('timeout({ name })', options.name, 'timeout');
     this.mode = oneOf('mode', options.mode ?? 'aggressive', ['aggressive', 'cooperative'] as const);
     this.clock = options.clock ?? realClock;
     this.trace = options.trace ?? nullSink;

@@ -1,14 +1,15 @@
 import { ConfigError } from '../errors/config-error.js';
 import { type SwarmOptions, swarm } from '../faults/swarm.js';
-import { booleanOption, checkOptions, optionPath } from '../options/validate.js';
+import { booleanOption, checkOptions, keysExcept, optionPath } from '../options/validate.js';
 import type { Random, Seed } from '../random/random.js';
 import {
+  CIRCUIT_BREAKER_KEYS,
   type CircuitBreaker,
   type CircuitBreakerOptions,
   circuitBreaker,
 } from '../resilience/circuit-breaker.js';
-import { type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.js';
-import { type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
+import { RETRY_KEYS, type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.js';
+import { TIMEOUT_KEYS, type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { TraceData } from '../trace/event-map.js';
@@ -35,6 +36,9 @@ import {
 import { createService, type Service, type ServiceOptions } from './services/service.js';
 
 export type { SpawnOptions, TaskRecord };
+
+/** Options a `sim.*` resilience method fills from the run itself. */
+const BOUND = ['name', 'clock', 'trace'] as const;
 
 /**
  * What the body of `simulate` receives: virtual time, seeded randomness, the
@@ -109,13 +113,10 @@ export class Sim {
    * const breaker = sim.breaker('llm', { failureThreshold: 5, successThreshold: 3, timeout: '30s' });
    * ```
    */
-  breaker(
-    name: string,
-    options: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'> = {},
-  ): CircuitBreaker {
+  breaker(name: string, options?: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'>): CircuitBreaker {
     return circuitBreaker({
       random: this.rootRandom.fork(`breaker:${name}`),
-      ...options,
+      ...checkOptions('sim.breaker', options, keysExcept(CIRCUIT_BREAKER_KEYS, BOUND)),
       name,
       clock: this.clock,
       trace: this.trace,
@@ -123,10 +124,10 @@ export class Sim {
   }
 
   /** A retry policy bound to this run's clock, a seeded stream for its jitter, and the trace. */
-  retry(name: string, options: Omit<RetryOptions, 'name' | 'clock' | 'trace'> = {}): RetryPolicy {
+  retry(name: string, options?: Omit<RetryOptions, 'name' | 'clock' | 'trace'>): RetryPolicy {
     return retry({
       random: this.rootRandom.fork(`retry:${name}`),
-      ...options,
+      ...checkOptions('sim.retry', options, keysExcept(RETRY_KEYS, BOUND)),
       name,
       clock: this.clock,
       trace: this.trace,
@@ -137,9 +138,10 @@ export class Sim {
   timeout(
     name: string,
     after: Duration,
-    options: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'> = {},
+    options?: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'>,
   ): TimeoutPolicy {
-    return timeout(after, { ...options, name, clock: this.clock, trace: this.trace });
+    const checked = checkOptions('sim.timeout', options, keysExcept(TIMEOUT_KEYS, BOUND));
+    return timeout(after, { ...checked, name, clock: this.clock, trace: this.trace });
   }
 
   /**

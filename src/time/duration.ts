@@ -40,7 +40,8 @@ export function duration(value: Duration, option = 'duration'): number {
       total += Number(match[1]) * UNIT_MS[match[2]!]!;
       index = PART.lastIndex;
     }
-    if (text.length > 0 && index === text.length) return total;
+    // A long enough number of digits overflows to Infinity: not a duration.
+    if (text.length > 0 && index === text.length && Number.isFinite(total)) return total;
   }
   throw new ConfigError(
     option,

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { TimeoutError } from '../../errors/timeout-error.js';
+import { checkOptions, optionKeys } from '../../options/validate.js';
 import { NEVER_ABORTED } from '../../resilience/options.js';
 import type { Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
@@ -23,6 +24,9 @@ export interface AgentContext {
 
 export type AgentHandler<I, O> = (input: I, context: AgentContext) => Promise<O> | O;
 
+/** Every key of `AgentOptions`. */
+const AGENT_KEYS = optionKeys<AgentOptions<unknown, unknown>>()(['timeout', 'fallback']);
+
 export interface AgentOptions<I, O> {
   /** Abort the handler and fail with `TimeoutError` after this long. */
   timeout?: Duration;
@@ -45,10 +49,11 @@ export function createAgent<I, O>(
   deps: AgentDeps,
   name: string,
   handler: AgentHandler<I, O>,
-  options: AgentOptions<I, O> = {},
+  raw?: AgentOptions<I, O>,
 ): Agent<I, O> {
   if (typeof name !== 'string' || name === '')
     throw new ConfigError('agent(name)', name, 'a non-empty string');
+  const options = checkOptions(`agent("${name}")`, raw, AGENT_KEYS);
   if (typeof handler !== 'function')
     throw new ConfigError(`agent("${name}", handler)`, handler, 'a function');
   const timeoutMs =

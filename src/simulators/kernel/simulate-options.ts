@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
 import type { SwarmOptions } from '../../faults/swarm.js';
+import { checkOptions, optionKeys } from '../../options/validate.js';
 import type { Seed } from '../../random/random.js';
 import { type Duration, duration, formatDuration } from '../../time/duration.js';
 
@@ -71,7 +72,7 @@ export interface ResolvedOptions {
   signal: AbortSignal | undefined;
 }
 
-const KEYS = new Set([
+const KEYS = optionKeys<SimulateOptions>()([
   'seed',
   'until',
   'checkDeterminism',
@@ -85,22 +86,12 @@ const KEYS = new Set([
   'swarm',
   'signal',
 ]);
-
 export const DEFAULT_EPOCH_MS = Date.UTC(2025, 0, 1);
 const THIRTY_DAYS = 30 * 86_400_000;
+const MAX_DATE_MS = 8.64e15;
 
 export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError('simulate(options)', options, 'an options object, e.g. { seed: 42, until: "1h" }');
-  }
-  for (const key of Object.keys(options)) {
-    if (!KEYS.has(key))
-      throw new ConfigError(
-        `simulate({ ${key} })`,
-        (options as any)[key],
-        `one of the options ${[...KEYS].join(', ')}`,
-      );
-  }
+  checkOptions('simulate', options, KEYS, true);
   if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string') {
     throw new ConfigError('simulate({ seed })', seed, 'a finite number or a string');
   }
@@ -151,11 +142,12 @@ function resolveSignal(value: unknown): AbortSignal | undefined {
 function resolveEpoch(value: SimulateOptions['startTime']): number {
   if (value === undefined) return DEFAULT_EPOCH_MS;
   const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+  // Beyond ±8.64e15 ms a Date is invalid: `new Date()` inside the run would be NaN.
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
     throw new ConfigError(
       'simulate({ startTime })',
       value,
-      'epoch milliseconds, a Date or an ISO date string',
+      'epoch milliseconds within the Date range (±8.64e15), a Date or an ISO date string',
     );
   }
   return ms;

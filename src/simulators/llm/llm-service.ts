@@ -27,6 +27,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { ServiceError } from '../../errors/service-error.js';
 import type { Fault, MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../../faults/fault.js';
+import { checkOptions, optionKeys } from '../../options/validate.js';
 import { lognormal } from '../../random/dist.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
@@ -75,6 +76,17 @@ export interface LlmRespondInfo {
 }
 
 /** Options of `createLlmService`. */
+/** Every key of `LlmServiceOptions`. */
+const LLM_KEYS = optionKeys<LlmServiceOptions>()([
+  'provider',
+  'ttft',
+  'tokensPerSecond',
+  'respond',
+  'faults',
+  'concurrency',
+  'model',
+]);
+
 export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
   /** Wire format: OpenAI chat.completions or Anthropic messages. */
   provider: P;
@@ -134,6 +146,7 @@ export function createLlmService<P extends LlmProvider>(
   options: LlmServiceOptions<P>,
 ): LlmService<P> {
   const label = `llm("${name}")`;
+  checkOptions(label, options, LLM_KEYS, true);
   const provider = options?.provider;
   if (provider !== 'openai' && provider !== 'anthropic') {
     throw new ConfigError(`${label}({ provider })`, provider, "'openai' or 'anthropic'");

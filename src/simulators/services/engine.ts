@@ -24,7 +24,7 @@ import type { Distribution } from '../../random/distribution.js';
 import type { Random } from '../../random/random.js';
 import { sampleMs, toDistribution } from '../../random/to-distribution.js';
 import { abortReason, type Clock } from '../../time/clock.js';
-import { type Duration, duration } from '../../time/duration.js';
+import type { Duration } from '../../time/duration.js';
 import type { TraceSink } from '../../trace/event.js';
 import type { DraftData } from '../../trace/event-map.js';
 import { type Release, ServiceSlots } from './queue.js';

@@ -32,6 +32,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { ServiceError } from '../../errors/service-error.js';
 import type { Fault, RateLimitInfo } from '../../faults/fault.js';
+import { checkOptions, optionKeys } from '../../options/validate.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
 import { type CallOptions, type HttpReply, type HttpRequest, jsonReply, parseBody } from '../http/message.js';
@@ -54,6 +55,14 @@ export interface HandleInfo {
 }
 
 /** Options of `createService`. */
+/** Every key of `ServiceOptions`. */
+const SERVICE_KEYS = optionKeys<ServiceOptions<unknown, unknown>>()([
+  'latency',
+  'faults',
+  'handle',
+  'concurrency',
+]);
+
 export interface ServiceOptions<Req, Res> {
   /** Time to answer: a distribution sampled per call, or a fixed duration. Default 0. */
   latency?: Distribution | Duration;
@@ -98,6 +107,7 @@ export function createService<Req = unknown, Res = unknown>(
   options: ServiceOptions<Req, Res>,
 ): Service<Req, Res> {
   const label = `service("${name}")`;
+  checkOptions(label, options, SERVICE_KEYS, true);
   if (typeof options?.handle !== 'function') {
     throw new ConfigError(`${label}({ handle })`, options?.handle, 'a function (request, info) => result');
   }

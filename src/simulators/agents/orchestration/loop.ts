@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../errors/config-error.js';
+import { checkOptions, functionOption, optionKeys } from '../../../options/validate.js';
 import type { Agent } from '../agent.js';
 import { type OrchestrationDeps, type OrchestrationResult, runChain } from './orchestration-result.js';
 
@@ -23,8 +24,10 @@ export async function loop<T>(
   deps: OrchestrationDeps,
   agent: Agent<any, any>,
   input: T,
-  options: LoopOptions = {},
+  raw?: LoopOptions,
 ): Promise<OrchestrationResult> {
+  const options = checkOptions('loop', raw, optionKeys<LoopOptions>()(['until', 'maxIterations']));
+  functionOption('loop({ until })', options.until);
   const max = options.maxIterations ?? 5;
   if (!Number.isInteger(max) || max < 1)
     throw new ConfigError('loop({ maxIterations })', options.maxIterations, 'an integer >= 1');

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../errors/config-error.js';
+import { checkOptions, functionOption, optionKeys } from '../../../options/validate.js';
 import type { Agent } from '../agent.js';
 import { AgentState } from '../agent-state.js';
 import {
@@ -7,6 +8,9 @@ import {
   type OrchestrationResult,
   runAgent,
 } from './orchestration-result.js';
+
+/** Every key of `ParallelOptions`. */
+export const PARALLEL_KEYS = optionKeys<ParallelOptions>()(['failureThreshold', 'merge']);
 
 export interface ParallelOptions {
   /**
@@ -40,8 +44,10 @@ export async function parallel<T>(
   deps: OrchestrationDeps,
   agents: readonly Agent<any, any>[],
   input: T,
-  options: ParallelOptions = {},
+  raw?: ParallelOptions,
 ): Promise<OrchestrationResult> {
+  const options = checkOptions('parallel', raw, PARALLEL_KEYS);
+  functionOption('parallel({ merge })', options.merge);
   if (!Array.isArray(agents) || agents.length === 0) {
     throw new ConfigError('parallel(agents)', agents, 'a non-empty array of agents');
   }

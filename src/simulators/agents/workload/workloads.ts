@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../errors/config-error.js';
+import { checkOptions } from '../../../options/validate.js';
 import type { Distribution } from '../../../random/distribution.js';
 import type { Random } from '../../../random/random.js';
 import type { Clock } from '../../../time/clock.js';
@@ -68,6 +69,7 @@ export function createWorkloads(deps: WorkloadDeps) {
      * ```
      */
     async poisson(options: { rate: Rate; for: Duration }, fn: RequestFn): Promise<WorkloadResult> {
+      checkOptions('workload.poisson', options, ['rate', 'for'], true);
       const perMs = ratePerMs(options?.rate, 'workload.poisson({ rate })');
       const span = duration(options?.for, 'workload.poisson({ for })');
       check('workload.poisson(options, fn)', fn);
@@ -92,6 +94,7 @@ export function createWorkloads(deps: WorkloadDeps) {
       options: { users: number; thinkTime: Distribution | Duration; for: Duration },
       fn: RequestFn,
     ): Promise<WorkloadResult> {
+      checkOptions('workload.closed', options, ['users', 'thinkTime', 'for'], true);
       const users = options?.users;
       if (!Number.isInteger(users) || users < 1)
         throw new ConfigError('workload.closed({ users })', users, 'an integer >= 1');
@@ -123,6 +126,7 @@ export function createWorkloads(deps: WorkloadDeps) {
       options: { count: number; after?: Duration; spacing?: Duration },
       fn: RequestFn,
     ): Promise<WorkloadResult> {
+      checkOptions('workload.burst', options, ['count', 'after', 'spacing'], true);
       const count = options?.count;
       if (!Number.isInteger(count) || count < 1)
         throw new ConfigError('workload.burst({ count })', count, 'an integer >= 1');
@@ -141,6 +145,7 @@ export function createWorkloads(deps: WorkloadDeps) {
 
     /** Poisson arrivals whose rate moves linearly from `from` to `to` over `over`. */
     async ramp(options: { from: Rate; to: Rate; over: Duration }, fn: RequestFn): Promise<WorkloadResult> {
+      checkOptions('workload.ramp', options, ['from', 'to', 'over'], true);
       const from = ratePerMs(options?.from, 'workload.ramp({ from })');
       const to = ratePerMs(options?.to, 'workload.ramp({ to })');
       const span = duration(options.over, 'workload.ramp({ over })');

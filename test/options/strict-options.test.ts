@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/config-error.js';
+import type { Sim } from '../../src/index.js';
+
+/*
+ * Every public factory rejects a misspelt option key with a `ConfigError` naming
+ * the key: a typo must never silently turn a feature off.
+ *
+ * The test walks the public API: every function exported from every package entry
+ * point (package.json `exports`), every function of an exported namespace object
+ * (`faults.*`, `dist.*`, …), every `sim.*` method and every `sim.workload.*`. Each
+ * must have a case in CASES (a call with a misspelt key, the key first) or an entry
+ * in NO_OPTIONS saying why it takes no options object. A new export with neither
+ * fails here: add its case.
+ */
+
+// Calls deliberately break the option types.
+type Api = Record<string, any>;
+type Case = readonly [typo: string, call: (api: Api, sim: Sim) => unknown];
+
+const CASES: Record<string, Case> = {
+  // top level
+  simulate: ['sed', (api) => api.simulate({ sed: 1 }, () => {})],
+  circuitBreaker: ['failureTreshold', (api) => api.circuitBreaker({ failureTreshold: 1 })],
+  retry: ['maxRetires', (api) => api.retry({ maxRetires: 0 })],
+  timeout: ['mdoe', (api) => api.timeout('1s', { mdoe: 'cooperative' })],
+  retryBudget: ['capacty', (api) => api.retryBudget({ capacty: 5 })],
+  parseAgentflowConfig: ['sorce', (api) => api.parseAgentflowConfig('', { sorce: 'x.toml' })],
+  // faults.*
+  'faults.errors': ['rat', (api) => api.faults.errors({ rat: 1 })],
+  'faults.latency': ['median', (api) => api.faults.latency({ median: '1s' })],
+  'faults.hang': ['rte', (api) => api.faults.hang({ rte: 1 })],
+  'faults.timeout': ['aftr', (api) => api.faults.timeout({ aftr: '1s' })],
+  'faults.outage': ['durration', (api) => api.faults.outage({ at: 0, for: '1s', durration: '1s' })],
+  'faults.flapping': ['perid', (api) => api.faults.flapping({ period: '2s', downFor: '1s', perid: 1 })],
+  'faults.rateLimit': ['limt', (api) => api.faults.rateLimit({ limit: 1, per: '1s', limt: 2 })],
+  'faults.overloaded': ['rte', (api) => api.faults.overloaded({ rte: 1 })],
+  'faults.reset': ['cdoe', (api) => api.faults.reset({ cdoe: 'ECONNRESET' })],
+  'faults.responseLost': ['rte', (api) => api.faults.responseLost({ rate: 1, rte: 1 })],
+  'faults.degrade': ['ovr', (api) => api.faults.degrade({ from: 0, to: '1s', over: '1m', ovr: 1 })],
+  'faults.when': ['afterCall', (api) => api.faults.when({ afterCall: 1 }, api.faults.hang())],
+  'faults.swarm': ['enabled', (api) => api.faults.swarm({ enabled: 0.5 })],
+  'faults.streamError': ['afterChunk', (api) => api.faults.streamError({ afterChunks: 1, afterChunk: 1 })],
+  'faults.stall': ['afterChunk', (api) => api.faults.stall({ afterChunks: 1, afterChunk: 1 })],
+  'faults.truncate': ['afterChunk', (api) => api.faults.truncate({ afterChunks: 1, afterChunk: 1 })],
+  'faults.slowStream': ['tokensPerSec', (api) => api.faults.slowStream({ tokensPerSec: 5 })],
+  'faults.malformed': ['kinds', (api) => api.faults.malformed({ rate: 1, kinds: ['html'] })],
+  'faults.finishReason': ['reasn', (api) => api.faults.finishReason({ rate: 1, reason: 'length', reasn: 1 })],
+  'faults.emptyContent': ['rte', (api) => api.faults.emptyContent({ rate: 1, rte: 1 })],
+  'faults.invalidToolCall': ['rte', (api) => api.faults.invalidToolCall({ rate: 1, rte: 1 })],
+  // dist.* with options objects
+  'dist.normal': ['stdev', (api) => api.dist.normal({ mean: '1s', stdev: '1s' })],
+  'dist.lognormal': ['p9', (api) => api.dist.lognormal({ median: '1s', p9: '5s' })],
+  'dist.pareto': ['alpah', (api) => api.dist.pareto({ min: '1s', alpah: 2 })],
+  // sim.*
+  'sim.breaker': ['failureTreshold', (_, sim) => sim.breaker('b', { failureTreshold: 1 } as never)],
+  'sim.retry': ['maxRetires', (_, sim) => sim.retry('r', { maxRetires: 0 } as never)],
+  'sim.timeout': ['mdoe', (_, sim) => sim.timeout('t', '1s', { mdoe: 'cooperative' } as never)],
+  'sim.service': [
+    'fault',
+    (api, sim) => sim.service('db', { fault: [api.faults.errors({ rate: 1 })], handle: () => 1 } as never),
+  ],
+  'sim.llm': ['tokensPerSec', (_, sim) => sim.llm('m', { provider: 'openai', tokensPerSec: 5 } as never)],
+  'sim.agent': ['timout', (_, sim) => sim.agent('a', () => 1, { timout: '1s' } as never)],
+  'sim.parallel': [
+    'failureTreshold',
+    (_, sim) => sim.parallel([sim.agent('p', () => 1)], 1, { failureTreshold: 1 } as never),
+  ],
+  'sim.loop': [
+    'maxIteration',
+    (_, sim) =>
+      sim.loop(
+        sim.agent('l', () => 1),
+        1,
+        { maxIteration: 2 } as never,
+      ),
+  ],
+  'sim.mixed': [
+    'sequentail',
+    (_, sim) =>
+      sim.mixed({ collaborative: [sim.agent('m1', () => 1)], sequential: [], sequentail: [] } as never, 1),
+  ],
+  'sim.workload.poisson': [
+    'durration',
+    (_, sim) => sim.workload.poisson({ rate: '1/s', for: '1s', durration: 1 } as never, () => {}),
+  ],
+  'sim.workload.closed': [
+    'user',
+    (_, sim) => sim.workload.closed({ users: 1, thinkTime: 0, for: '1s', user: 1 } as never, () => {}),
+  ],
+  'sim.workload.burst': [
+    'spaceing',
+    (_, sim) => sim.workload.burst({ count: 1, spaceing: 1 } as never, () => {}),
+  ],
+  'sim.workload.ramp': [
+    'ovr',
+    (_, sim) => sim.workload.ramp({ from: '1/s', to: '2/s', over: '1s', ovr: 1 } as never, () => {}),
+  ],
+};
+
+/** Exported functions (and namespaces) that take no options object, and why. */
+const NO_OPTIONS: Record<string, string> = {
+  loadAgentflowConfig: 'takes a path (checked: a non-string is a ConfigError)',
+  duration: 'parses one value',
+  formatDuration: 'formats one value',
+  ratePerMs: 'parses one value',
+  createRandom: 'takes a seed',
+  isEvent: 'a type guard',
+  isFault: 'a type guard',
+  isRejection: 'a type guard',
+  hasCode: 'a type guard',
+  classifyError: 'classifies a value',
+  errorStatus: 'reads a value',
+  errorHeaders: 'reads a value',
+  readHeader: 'reads a value',
+  parseRetryAfter: 'parses header values',
+  describeValue: 'formats a value',
+  canonicalLine: 'formats an event',
+  exponentialDelay: 'pure arithmetic over a validated policy',
+  jitteredDelay: 'pure arithmetic over a validated policy',
+  breakerEnabled: 'reads a parsed config',
+  retryEnabled: 'reads a parsed config',
+  breakerOptionsFromConfig: 'converts a parsed (validated) config',
+  breakerOptionsFromTable: 'converts a parsed (validated) config',
+  retryOptionsFromConfig: 'converts a parsed (validated) config',
+  retryOptionsFromTable: 'converts a parsed (validated) config',
+  defineFault: 'builds a fault from a decision function',
+  createService: 'internal: sim.service is the public form (covered)',
+  createLlmService: 'internal: sim.llm is the public form (covered)',
+  createHttpBridge: 'internal: the kernel makes it',
+  'dist.constant': 'takes a value',
+  'dist.uniform': 'takes two values',
+  'dist.exponential': 'takes a value',
+  'dist.empirical': 'takes samples',
+  mathRandom: 'a Random instance, not a namespace of factories',
+  realClock: 'a Clock instance',
+  nullSink: 'a TraceSink instance',
+  'sim.http': 'takes a base URL and a target (both checked)',
+  'sim.sequential': 'takes agents and an input',
+  'sim.route': 'takes a key and a table of agents',
+  'sim.now': 'no arguments',
+  'sim.sleep': 'takes a duration and a signal',
+  'sim.emit': 'records a user event with free-form data',
+  'sim.spawn': 'takes a name and a function',
+  'sim.serviceContext': 'private',
+  'sim.settle': 'internal',
+};
+
+/** Every entry point's source module, from package.json `exports`. */
+function entryPoints(): string[] {
+  const exports = JSON.parse(readFileSync('package.json', 'utf8')).exports as Record<string, unknown>;
+  return Object.values(exports).flatMap((target) => {
+    const file = typeof target === 'string' ? target : (target as { default?: string }).default;
+    const m = file?.match(/^\.\/dist\/(.+)\.js$/);
+    return m ? [`../../src/${m[1]}.ts`] : [];
+  });
+}
+
+async function publicApi(): Promise<Api> {
+  const api: Api = {};
+  for (const path of entryPoints()) Object.assign(api, await import(path));
+  return api;
+}
+
+function factoryNames(api: Api, sim: Sim): string[] {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(api))
+    if (typeof value === 'object' && name in NO_OPTIONS) names.push(name);
+  for (const [name, value] of Object.entries(api)) {
+    if (typeof value === 'function' && /^[a-z]/.test(name)) names.push(name);
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && /^[a-z]/.test(name)) {
+      if (name in NO_OPTIONS) continue;
+      for (const [key, member] of Object.entries(value))
+        if (typeof member === 'function') names.push(`${name}.${key}`);
+    }
+  }
+  const proto = Object.getPrototypeOf(sim) as object;
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    if (key !== 'constructor' && typeof (proto as Api)[key] === 'function') names.push(`sim.${key}`);
+  }
+  for (const key of Object.keys(sim.workload)) names.push(`sim.workload.${key}`);
+  return names;
+}
+
+async function failure(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('strict options', () => {
+  it('has a misspelt-key case (or a reason) for every public factory, and no stale entries', async () => {
+    const api = await publicApi();
+    const { simulate } = await import('../../src/index.js');
+    let names: string[] = [];
+    await simulate({ seed: 1 }, (sim) => {
+      names = factoryNames(api, sim);
+    });
+    const missing = names.filter((n) => !(n in CASES) && !(n in NO_OPTIONS));
+    expect(missing, 'exported factories without a case in test/options/strict-options.test.ts').toEqual([]);
+    const stale = [...Object.keys(CASES), ...Object.keys(NO_OPTIONS)].filter((n) => !names.includes(n));
+    expect(stale, 'entries naming no export').toEqual([]);
+  });
+
+  it('every public factory rejects a misspelt key with a ConfigError naming it', async () => {
+    const api = await publicApi();
+    const errors: Record<string, unknown> = {};
+    const run = async (name: string, sim: Sim) => {
+      const [typo, call] = CASES[name]!;
+      errors[name] = await failure(() => call(api, sim));
+      const error = errors[name];
+      expect(error, name).toBeInstanceOf(ConfigError);
+      expect((error as Error).message, name).toContain(typo);
+    };
+    for (const name of Object.keys(CASES).filter((n) => !n.startsWith('sim.')))
+      await run(name, undefined as never);
+    const result = await api.simulate({ seed: 1 }, async (sim: Sim) => {
+      for (const name of Object.keys(CASES).filter((n) => n.startsWith('sim.'))) await run(name, sim);
+    });
+    expect(result.error).toBeUndefined();
+  });
+});
+
+describe('bad option values', () => {
+  const configError = async (call: () => unknown, pattern: RegExp) => {
+    const error = await failure(call);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(pattern);
+  };
+
+  it('a null or non-object options argument is a ConfigError, not a TypeError', async () => {
+    const api = await publicApi();
+    await configError(() => api.circuitBreaker(null), /circuitBreaker\(options\): got null/);
+    await configError(() => api.retry(null), /retry\(options\): got null/);
+    await configError(() => api.timeout('1s', 5), /timeout\(options\): got 5/);
+    await configError(() => api.retryBudget('big'), /retryBudget\(options\)/);
+    await configError(() => api.parseAgentflowConfig(5), /parseAgentflowConfig\(text\): got 5/);
+    await configError(() => api.loadAgentflowConfig(undefined), /loadAgentflowConfig\(path\)/);
+  });
+
+  it('booleans are type-checked', async () => {
+    const api = await publicApi();
+    await configError(
+      () => api.circuitBreaker({ countBrokenCircuit: 'yes' }),
+      /countBrokenCircuit.*got "yes"; expected true or false/,
+    );
+    await configError(
+      () => api.retry({ retryBrokenCircuit: 1 }),
+      /retryBrokenCircuit.*got 1; expected true or false/,
+    );
+    await configError(() => api.simulate({ checkDeterminism: 'true' }, () => {}), /checkDeterminism/);
+  });
+
+  it('a duration that overflows to Infinity is rejected', async () => {
+    const api = await publicApi();
+    const huge = `${'9'.repeat(400)}ms`;
+    await configError(() => api.duration(huge), /got "9{10}/);
+    await configError(() => api.circuitBreaker({ timeout: huge }), /timeout/);
+    await configError(() => api.faults.outage({ at: 0, for: huge }), /faults\.outage\(\{ for \}\)/);
+  });
+
+  it('a startTime beyond the Date range is rejected', async () => {
+    const api = await publicApi();
+    await configError(
+      () => api.simulate({ startTime: 8.64e15 + 1 }, () => {}),
+      /simulate\(\{ startTime \}\).*Date range/,
+    );
+    const ok = await api.simulate({ startTime: 8.64e15 }, () => Date.now());
+    expect(ok.value).toBe(8.64e15);
+  });
+});
