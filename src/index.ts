@@ -4,6 +4,7 @@
  */
 export { ConfigError } from './errors/config-error.js';
 export { FaultlineError } from './errors/faultline-error.js';
+export { NETWORK_ERROR_CODES, type NetworkErrorCode } from './errors/network-codes.js';
 export { NonDeterminismError } from './errors/non-determinism-error.js';
 export { ServiceError } from './errors/service-error.js';
 export { type PendingTask, SimulationDeadlockError } from './errors/simulation-deadlock-error.js';
@@ -75,10 +76,10 @@ export {
 export type { RequestFn, WorkloadResult, Workloads } from './simulators/agents/workload/workloads.js';
 export { createHttpBridge, type HttpBridge, type HttpRoute } from './simulators/http/bridge.js';
 export type {
+  HttpReply,
+  HttpRequest,
   HttpRouteTarget,
   HttpTarget,
-  HttpTargetReply,
-  HttpTargetRequest,
 } from './simulators/http/target.js';
 export {
   isScenario,

@@ -6,6 +6,7 @@
  * `error.code`, `error.body.error.type`.
  */
 import { FaultlineError } from './faultline-error.js';
+import { networkSyscall } from './network-codes.js';
 
 const SERVICE_BRAND = Symbol.for('faultline.service-error');
 
@@ -112,22 +113,12 @@ function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string
   return out;
 }
 
-const SYSCALL: Record<string, string> = {
-  ECONNREFUSED: 'connect',
-  ENOTFOUND: 'getaddrinfo',
-  EAI_AGAIN: 'getaddrinfo',
-  EHOSTUNREACH: 'connect',
-  ENETUNREACH: 'connect',
-  ETIMEDOUT: 'connect',
-  EPIPE: 'write',
-};
-
 function isNodeNetworkCode(code: string): boolean {
   return /^E[A-Z_]+$/.test(code);
 }
 
 /** A Node-style system error, as undici puts in `fetch failed`'s `cause`. */
 function networkCause(code: string): Error {
-  const syscall = SYSCALL[code] ?? 'read';
+  const syscall = networkSyscall(code);
   return Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
 }

@@ -7,8 +7,9 @@
  * and `degrade`.
  */
 import { ConfigError } from '../errors/config-error.js';
+import type { NetworkErrorCode } from '../errors/network-codes.js';
 import { optionPath } from '../options/validate.js';
-import type { FaultEffect, FaultStage, NetworkErrorCode } from './fault.js';
+import type { FaultEffect, FaultStage } from './fault.js';
 
 /** Named failures accepted by `error` options. */
 export type NamedError =
@@ -81,34 +82,6 @@ const NAMED: Readonly<Record<NamedError, StatusEntry | NetworkEntry>> = {
 
 /** Every named failure. */
 export const NAMED_ERRORS = Object.keys(NAMED) as readonly NamedError[];
-
-/** Network codes accepted by `code` options. */
-export const NETWORK_CODES: readonly NetworkErrorCode[] = [
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-];
-
-const NETWORK_MESSAGE: Readonly<Record<NetworkErrorCode, string>> = {
-  ECONNRESET: 'socket hang up',
-  ECONNREFUSED: 'connection refused',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'broken pipe',
-  ENOTFOUND: 'getaddrinfo ENOTFOUND',
-  EAI_AGAIN: 'getaddrinfo EAI_AGAIN',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
-/** The default message for a network code. */
-export function networkMessage(code: NetworkErrorCode): string {
-  return NETWORK_MESSAGE[code];
-}
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Bad Request',

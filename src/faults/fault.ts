@@ -7,6 +7,7 @@
  * hangs, HTTP errors, network errors, lost responses, malformed payloads,
  * broken or slow streams, semantically faulty LLM replies.
  */
+import type { NetworkErrorCode } from '../errors/network-codes.js';
 import type { Random } from '../random/random.js';
 
 /**
@@ -38,17 +39,6 @@ export interface FaultContext {
   /** The request as the service received it. */
   readonly request: unknown;
 }
-
-/** Node-style network error codes a fault can produce. */
-export type NetworkErrorCode =
-  | 'ECONNRESET'
-  | 'ECONNREFUSED'
-  | 'ETIMEDOUT'
-  | 'EPIPE'
-  | 'ENOTFOUND'
-  | 'EAI_AGAIN'
-  | 'EHOSTUNREACH'
-  | 'ENETUNREACH';
 
 interface EffectBase {
   /** Kind of the fault that produced the effect (`'errors'`, `'outage'`, ...). */

@@ -2,9 +2,9 @@
  * `faults.reset`: the connection drops before any response (no HTTP status).
  */
 
+import { NETWORK_ERROR_CODES, type NetworkErrorCode, networkMessage } from '../errors/network-codes.js';
 import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
-import { NETWORK_CODES, networkMessage } from './error-catalog.js';
-import { defineFault, type Fault, type NetworkErrorCode } from './fault.js';
+import { defineFault, type Fault } from './fault.js';
 
 export interface ResetOptions {
   /** Fraction of calls reset, in [0, 1]. Default 1 (schedule it with `when`). */
@@ -28,7 +28,9 @@ export function reset(options?: ResetOptions): Fault {
   const o = checkOptions('faults.reset', options, ['rate', 'code']);
   const rate = o.rate === undefined ? 1 : probability(optionPath('faults.reset', 'rate'), o.rate);
   const code =
-    o.code === undefined ? 'ECONNRESET' : oneOf(optionPath('faults.reset', 'code'), o.code, NETWORK_CODES);
+    o.code === undefined
+      ? 'ECONNRESET'
+      : oneOf(optionPath('faults.reset', 'code'), o.code, NETWORK_ERROR_CODES);
   const message = networkMessage(code);
   return defineFault(
     'reset',

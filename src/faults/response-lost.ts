@@ -3,9 +3,9 @@
  * (the classic "applied but response lost" that makes retries non-idempotent).
  */
 import { ConfigError } from '../errors/config-error.js';
+import { NETWORK_ERROR_CODES, type NetworkErrorCode } from '../errors/network-codes.js';
 import { checkOptions, oneOf, optionPath, probability } from '../options/validate.js';
-import { NETWORK_CODES } from './error-catalog.js';
-import { defineFault, type Fault, type NetworkErrorCode, type ResponseLostEffect } from './fault.js';
+import { defineFault, type Fault, type ResponseLostEffect } from './fault.js';
 
 export interface ResponseLostOptions {
   /** Fraction of calls whose response is lost, in [0, 1]. */
@@ -40,7 +40,7 @@ export function responseLost(options: ResponseLostOptions): Fault {
   const code =
     o.code === undefined
       ? 'ECONNRESET'
-      : oneOf(optionPath('faults.responseLost', 'code'), o.code, NETWORK_CODES);
+      : oneOf(optionPath('faults.responseLost', 'code'), o.code, NETWORK_ERROR_CODES);
   const status = o.status;
   if (
     status !== undefined &&

@@ -20,14 +20,15 @@ import {
   oneOf,
   optionKeys,
 } from '../options/validate.js';
-import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, NEVER_ABORTED, POLICY_KEYS, type PolicyOptions } from './options.js';
+import { errorData, POLICY_KEYS, type PolicyOptions } from './options.js';
 
 /** Every key of `CircuitBreakerOptions` (unknown keys are a `ConfigError`). */
 export const CIRCUIT_BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()([

@@ -4,7 +4,9 @@
  * retry). Reads HTTP status and headers in the shapes fetch, the OpenAI and
  * Anthropic SDKs, axios and Node use.
  */
+
 import { hasCode } from '../errors/faultline-error.js';
+import { isNetworkErrorCode } from '../errors/network-codes.js';
 import { realClock } from '../time/real-clock.js';
 import { parseRetryAfter, readHeader } from './retry-after.js';
 
@@ -43,20 +45,6 @@ export interface Classification {
   /** Milliseconds the server asked to wait (`retry-after-ms` / `Retry-After`), when present. */
   readonly retryAfterMs?: number;
 }
-
-/** Node / undici error codes that mean the network failed, not the request. */
-export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-]);
 
 /** The HTTP status of an error: `status`, `statusCode` or `response.status`. */
 export function errorStatus(error: unknown): number | undefined {
@@ -168,7 +156,7 @@ function classifyNetwork(error: unknown): Classification | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current != null && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || code.startsWith('UND_ERR_'))) {
+    if (typeof code === 'string' && (isNetworkErrorCode(code) || code.startsWith('UND_ERR_'))) {
       return { kind: 'transient', reason: 'network' };
     }
     current = (current as { cause?: unknown }).cause;

@@ -31,6 +31,3 @@ export function errorData(error: unknown): { name: string; message: string } {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: typeof error, message: String(error) };
 }
-
-/** A signal that never aborts, shared so that the fast paths allocate nothing. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;

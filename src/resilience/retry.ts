@@ -22,7 +22,8 @@ import {
 } from '../options/validate.js';
 import { mathRandom } from '../random/math-random.js';
 import type { Random } from '../random/random.js';
-import { abortReason, type Clock } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
+import type { Clock } from '../time/clock.js';
 import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
@@ -30,7 +31,7 @@ import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BackoffPolicy, JITTER_MODES, type JitterMode, jitteredDelay } from './backoff.js';
 import { type Classification, classifyError, type ErrorClass } from './classify-error.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, NEVER_ABORTED, POLICY_KEYS, type PolicyOptions } from './options.js';
+import { errorData, POLICY_KEYS, type PolicyOptions } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 export interface RetryOptions extends PolicyOptions {

@@ -6,7 +6,8 @@
  */
 import { TimeoutError } from '../errors/timeout-error.js';
 import { checkOptions, nameOption, oneOf, optionKeys } from '../options/validate.js';
-import { abortReason, type Clock } from '../time/clock.js';
+import { abortReason } from '../time/abort.js';
+import type { Clock } from '../time/clock.js';
 import { type Duration, duration as parseDuration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';

@@ -3,6 +3,8 @@
  * through one, so the same code runs on the real clock in production and on the
  * virtual clock inside `simulate`.
  */
+import { abortReason } from './abort.js';
+
 export interface TimerHandle {
   /** Cancels the timer; a no-op if it already fired. */
   cancel(): void;
@@ -38,9 +40,4 @@ export function sleepWith(clock: Pick<Clock, 'setTimer'>, ms: number, signal?: A
     });
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** The signal's reason, or a standard `AbortError` when it has none. */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }

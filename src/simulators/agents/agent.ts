@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { TimeoutError } from '../../errors/timeout-error.js';
 import { checkOptions, optionKeys } from '../../options/validate.js';
-import { NEVER_ABORTED } from '../../resilience/options.js';
+import { NEVER_ABORTED } from '../../time/abort.js';
 import type { Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
 import type { TraceSink } from '../../trace/event.js';

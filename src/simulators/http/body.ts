@@ -13,7 +13,7 @@
  * Nothing here touches real I/O: chunks move on microtasks only.
  */
 
-import { abortReason } from '../../time/clock.js';
+import { abortReason } from '../../time/abort.js';
 import type { HttpBody, HttpHeaders } from './target.js';
 
 /** How a body stream ended: read to the end, cancelled by the client, aborted, or failed. */

@@ -20,7 +20,8 @@
 import { getResponse, type RequestHandler } from 'msw';
 import { ConfigError } from '../../errors/config-error.js';
 import { UnmatchedRequestError } from '../../errors/unmatched-request-error.js';
-import { abortReason, type Clock } from '../../time/clock.js';
+import { abortable, abortReason } from '../../time/abort.js';
+import type { Clock } from '../../time/clock.js';
 import type { TraceSink } from '../../trace/event.js';
 import {
   type BodyEnd,
@@ -33,9 +34,9 @@ import {
 } from './body.js';
 import type { MswResolver } from './msw-handlers.js';
 import {
+  type HttpReply,
+  type HttpRequest,
   type HttpRouteTarget,
-  type HttpTargetReply,
-  type HttpTargetRequest,
   isHttpErrorReply,
   isHttpTarget,
   isRequestHandler,
@@ -90,7 +91,7 @@ export interface HttpBridge {
 }
 
 /** What a route produced: a reply from a target, a standard response, or nothing (no handler matched). */
-type Outcome = { reply: HttpTargetReply } | { response: Response } | undefined;
+type Outcome = { reply: HttpReply } | { response: Response } | undefined;
 
 interface Route {
   readonly base: string;
@@ -200,7 +201,7 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
     let outcome: Outcome;
     inFlight++;
     try {
-      outcome = await untilAborted(r.dispatch(request, link.signal), link.signal);
+      outcome = await abortable(r.dispatch(request, link.signal), link.signal, discard);
     } catch (error) {
       return fail(error);
     } finally {
@@ -290,7 +291,7 @@ function mswRoute(resolve: MswResolver): Route {
 }
 
 /** A `Response` for a target's reply; a string body defaults to text/plain, a value to JSON. */
-function fromReply(reply: HttpTargetReply, method: string, signal: AbortSignal, onEnd: OnBodyEnd): Response {
+function fromReply(reply: HttpReply, method: string, signal: AbortSignal, onEnd: OnBodyEnd): Response {
   const { status, body } = reply;
   const headers = toHeaders(reply.headers);
   if (!headers.has('content-type')) {
@@ -354,7 +355,7 @@ function makeRoute(base: string, target: HttpRouteTarget): Route {
       base,
       actor: target.name || base,
       async dispatch(request, signal) {
-        const seen: HttpTargetRequest = {
+        const seen: HttpRequest = {
           method: request.method,
           url: request.url,
           headers: headerRecord(request.headers),
@@ -412,26 +413,6 @@ function errorLabel(error: unknown): string {
   if (typeof code === 'string') return code;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
-}
-
-/** Settles with `promise`, or rejects with the abort reason as soon as `signal` aborts (a late result is discarded). */
-function untilAborted(promise: Promise<Outcome>, signal: AbortSignal): Promise<Outcome> {
-  return new Promise<Outcome>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (outcome) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) discard(outcome);
-        else resolve(outcome);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function discard(outcome: Outcome): void {

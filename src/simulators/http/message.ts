@@ -1,28 +1,19 @@
 /*
- * The HTTP-level contract between mock services and the HTTP bridge: the
- * request a service receives (`HttpRequest`) and the reply it gives
- * (`HttpReply`), plus small helpers to build replies. A network-level failure
+ * How faultline's mock services speak HTTP, in the bridge's vocabulary
+ * (`HttpRequest` / `HttpReply` from `target.ts`): the narrower reply they give,
+ * per-call options, and small helpers to build replies. A network-level failure
  * is not a reply: `respond` rejects with a `ServiceError` whose `code` is set
  * (e.g. `ECONNRESET`) and `status` is undefined.
  */
-
-/** An HTTP request as the bridge hands it to a service. */
-export interface HttpRequest {
-  readonly method: string;
-  /** Absolute URL or path, e.g. `https://api.openai.com/v1/chat/completions`. */
-  readonly url: string;
-  /** Request headers (any key case). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Request body as text; undefined or null when there is none. */
-  readonly body?: string | null;
-}
+import type { HttpReply } from './target.js';
 
 /**
- * An HTTP reply. `body` is text, or an async iterable of chunks for streamed
+ * The reply a faultline mock service gives: an `HttpReply` whose header keys are
+ * lower case and whose body is text, or an async iterable of chunks for streamed
  * (SSE) responses; chunks arrive on the service's clock. Cancelling the
- * iteration (`return()`) ends the stream at once. Header keys are lower-case.
+ * iteration (`return()`) ends the stream at once.
  */
-export interface HttpReply {
+export interface ServiceReply extends HttpReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | AsyncIterable<Uint8Array | string>;
@@ -39,7 +30,7 @@ export function jsonReply(
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
-): HttpReply {
+): ServiceReply {
   return {
     status,
     headers: { 'content-type': 'application/json', ...headers },

@@ -10,7 +10,7 @@
 import type { RequestHandler } from 'msw';
 
 /** A request as a simulated service sees it: header names lower case, body as text. */
-export interface HttpTargetRequest {
+export interface HttpRequest {
   /** Upper-case method, e.g. `'POST'`. */
   readonly method: string;
   /** Full URL, query included. */
@@ -31,8 +31,8 @@ export type HttpBody = string | Uint8Array | AsyncIterable<Uint8Array | string> 
 /** Header values as `Headers` takes them, or a record with repeated values as arrays. */
 export type HttpHeaders = HeadersInit | Readonly<Record<string, string | readonly string[]>>;
 
-/** What a simulated service answers. */
-export interface HttpTargetReply {
+/** What a target answers: a status, and optionally headers and a body. */
+export interface HttpReply {
   status: number;
   headers?: HttpHeaders;
   body?: HttpBody;
@@ -59,7 +59,7 @@ export interface HttpTargetReply {
  */
 export interface HttpTarget {
   readonly name: string;
-  respond(request: HttpTargetRequest, options: { signal: AbortSignal }): Promise<HttpTargetReply>;
+  respond(request: HttpRequest, options: { signal: AbortSignal }): Promise<HttpReply>;
 }
 
 /** A plain function answering a standard `Request`. */

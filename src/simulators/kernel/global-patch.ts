@@ -2,7 +2,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Random } from '../../random/random.js';
-import { abortReason } from '../../time/clock.js';
+import { abortReason } from '../../time/abort.js';
 import { createBridgeDispatcher, GLOBAL_DISPATCHER } from '../http/dispatcher.js';
 import { interceptNodeHttp } from '../http/node-http.js';
 import { guardSockets } from '../http/socket-guard.js';

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
-import { abortReason, type Clock, type TimerHandle } from '../../time/clock.js';
+import { abortReason } from '../../time/abort.js';
+import type { Clock, TimerHandle } from '../../time/clock.js';
 import { type HeapEntry, TimerHeap } from './timer-heap.js';
 
 /*

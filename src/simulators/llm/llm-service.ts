@@ -31,7 +31,8 @@ import { checkOptions, optionKeys } from '../../options/validate.js';
 import { lognormal } from '../../random/dist.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
-import { type CallOptions, type HttpReply, type HttpRequest, jsonReply } from '../http/message.js';
+import { type CallOptions, jsonReply, type ServiceReply } from '../http/message.js';
+import type { HttpRequest } from '../http/target.js';
 import { type CallEnd, type CallScope, type ServiceContext, ServiceEngine } from '../services/engine.js';
 import { malformedCallValue, malformedError, malformedReply, truncateJson } from '../services/malformed.js';
 import {
@@ -120,7 +121,7 @@ export interface LlmService<P extends LlmProvider = LlmProvider> {
   /** A call: resolves with the provider's JSON body, or rejects with a provider-shaped `ServiceError`. */
   call(request: LlmRequest, options?: CallOptions): Promise<LlmResponses[P]>;
   /** HTTP entry for the HTTP bridge: JSON or an SSE body; network failures reject. */
-  respond(request: HttpRequest, options?: CallOptions): Promise<HttpReply>;
+  respond(request: HttpRequest, options?: CallOptions): Promise<ServiceReply>;
 }
 
 const DEFAULT_TTFT = lognormal({ median: '300ms', p99: '3s' });
@@ -373,7 +374,7 @@ export function createLlmService<P extends LlmProvider>(
         shape,
       );
     },
-    async respond(http: HttpRequest, callOptions?: CallOptions): Promise<HttpReply> {
+    async respond(http: HttpRequest, callOptions?: CallOptions): Promise<ServiceReply> {
       const signal = callOptions?.signal;
       const { request, invalid } = parseHttp(http);
       const streaming = request.stream === true;
@@ -400,7 +401,7 @@ export function createLlmService<P extends LlmProvider>(
               return { value: reply, status: bad.status, fault: bad.fault, failed: true };
             }
             const { scheduled, end, c } = await stream(request, scope);
-            const reply: HttpReply = {
+            const reply: ServiceReply = {
               status: 200,
               headers: successHeaders(provider, requestId(scope), true, quota(scope, c)),
               body: mapStream(scheduled, serializeEvent),

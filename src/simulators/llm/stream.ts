@@ -5,7 +5,9 @@
  * of the call's signal errors the stream at once; `return()` (cancelling the
  * body) ends it at once. `done` tells the service how the stream ended.
  */
-import { abortReason, type Clock, type TimerHandle } from '../../time/clock.js';
+
+import { abortReason } from '../../time/abort.js';
+import type { Clock, TimerHandle } from '../../time/clock.js';
 
 /** How a scheduled stream finished. */
 export type StreamOutcome = 'complete' | 'aborted' | 'cancelled';

@@ -23,7 +23,8 @@ import type { Fault, StatusErrorEffect } from '../../faults/fault.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Random } from '../../random/random.js';
 import { sampleMs, toDistribution } from '../../random/to-distribution.js';
-import { abortReason, type Clock } from '../../time/clock.js';
+import { abortable, abortReason, never } from '../../time/abort.js';
+import type { Clock } from '../../time/clock.js';
 import type { Duration } from '../../time/duration.js';
 import type { TraceSink } from '../../trace/event.js';
 import type { DraftData } from '../../trace/event-map.js';
@@ -360,49 +361,4 @@ function streamEnd(result: WorkResult<unknown>): Promise<void> | undefined {
 
 function ignore(): undefined {
   return undefined;
-}
-
-/** A promise that never settles unless `signal` aborts (then it rejects with the reason). Holds no timer. */
-export function never(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    if (!signal) return;
-    if (signal.aborted) reject(abortReason(signal));
-    else signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
-  });
-}
-
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const race = new AbortRace(signal, reject);
-    signal.addEventListener('abort', race, ONCE);
-    promise.then(
-      (value) => race.settle(resolve, value),
-      (error) => race.settle(reject, error),
-    );
-  });
-}
-
-const ONCE = { once: true } as const;
-
-/** The abort listener of one `abortable` (an object with `handleEvent`: no listener closure per call). */
-class AbortRace {
-  constructor(
-    private readonly signal: AbortSignal,
-    private readonly reject: (reason: unknown) => void,
-  ) {}
-
-  handleEvent(): void {
-    this.reject(abortReason(this.signal));
-  }
-
-  settle<V>(how: (value: V) => void, value: V): void {
-    this.signal.removeEventListener('abort', this);
-    how(value);
-  }
 }

@@ -9,10 +9,10 @@
 import { MALFORMED_CODE, ServiceError } from '../../errors/service-error.js';
 import { statusText } from '../../faults/error-catalog.js';
 import type { MalformedEffect } from '../../faults/fault.js';
-import type { HttpReply } from '../http/message.js';
+import type { ServiceReply } from '../http/message.js';
 
 /** An HTTP reply whose body is text (malformed replies are never streamed). */
-export interface TextReply extends HttpReply {
+export interface TextReply extends ServiceReply {
   readonly body: string;
 }
 

@@ -3,7 +3,7 @@
  * once; the rest wait in FIFO order. A waiting call whose signal aborts leaves
  * the queue at once.
  */
-import { abortReason } from '../../time/clock.js';
+import { abortReason } from '../../time/abort.js';
 
 /** Releases a slot (idempotent). */
 export type Release = () => void;

@@ -14,7 +14,7 @@
  *   `call()` resolves with it (a wrong-shaped value).
  *
  * HTTP entry for the HTTP bridge: `service.respond({ method, url, headers, body }, { signal })`
- * resolves to an `HttpReply` `{ status, headers, body }` (body text, or an async
+ * resolves to an `ServiceReply` `{ status, headers, body }` (body text, or an async
  * iterable of chunks for streams) — HTTP error faults are replies, not
  * rejections — and rejects with a `ServiceError` whose `code` is set and
  * `status` undefined for network-level failures (reset, refused, timeout,
@@ -35,11 +35,12 @@ import type { Fault, RateLimitInfo } from '../../faults/fault.js';
 import { checkOptions, optionKeys } from '../../options/validate.js';
 import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
-import { type CallOptions, type HttpReply, type HttpRequest, jsonReply, parseBody } from '../http/message.js';
+import { type CallOptions, jsonReply, parseBody, type ServiceReply } from '../http/message.js';
+import type { HttpRequest } from '../http/target.js';
 import { type CallScope, type ServiceContext, ServiceEngine } from './engine.js';
 import { malformedCallValue, malformedReply } from './malformed.js';
 
-export type { CallOptions, HttpReply, HttpRequest } from '../http/message.js';
+export type { CallOptions, ServiceReply } from '../http/message.js';
 export type { CallEnd, ServiceContext } from './engine.js';
 
 /** What `handle` learns about the call besides the request. */
@@ -84,7 +85,7 @@ export interface Service<Req = unknown, Res = unknown> {
   /** Calls the service right now: resolves with `handle`'s result or rejects with a `ServiceError` (or the abort reason). */
   call(request: Req, options?: CallOptions): Promise<Awaited<Res>>;
   /** HTTP entry for the HTTP bridge (see the module header for the contract). */
-  respond(request: HttpRequest, options?: CallOptions): Promise<HttpReply>;
+  respond(request: HttpRequest, options?: CallOptions): Promise<ServiceReply>;
 }
 
 /**

@@ -3,7 +3,7 @@ import OpenAI, { type APIConnectionError, type APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { UnmatchedRequestError } from '../../../src/errors/unmatched-request-error.js';
 import type { SimulationResult } from '../../../src/index.js';
-import type { HttpTarget, HttpTargetReply, HttpTargetRequest } from '../../../src/simulators/http/target.js';
+import type { HttpReply, HttpRequest, HttpTarget } from '../../../src/simulators/http/target.js';
 import type { Sim } from '../../../src/simulators/sim.js';
 import { type RouteFn, simulateHttp } from '../../support/simulate-http.js';
 
@@ -30,7 +30,7 @@ function completion(content: string) {
 }
 
 /** A simulated OpenAI endpoint: LATENCY ms per request, then the scripted reply for that attempt. */
-function scripted(sim: Sim, replies: ((req: HttpTargetRequest) => HttpTargetReply)[]) {
+function scripted(sim: Sim, replies: ((req: HttpRequest) => HttpReply)[]) {
   const seen: { at: number; retryCount: string | undefined }[] = [];
   const target: HttpTarget = {
     name: 'openai',
@@ -44,13 +44,13 @@ function scripted(sim: Sim, replies: ((req: HttpTargetRequest) => HttpTargetRepl
   return { target, seen };
 }
 
-const rateLimited = (ms: number) => (): HttpTargetReply => ({
+const rateLimited = (ms: number) => (): HttpReply => ({
   status: 429,
   headers: { 'retry-after-ms': String(ms), 'content-type': 'application/json' },
   body: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
 });
-const ok = (content: string) => (): HttpTargetReply => ({ status: 200, body: completion(content) });
-const serverError = (): HttpTargetReply => ({
+const ok = (content: string) => (): HttpReply => ({ status: 200, body: completion(content) });
+const serverError = (): HttpReply => ({
   status: 500,
   body: { error: { message: 'The server had an error' } },
 });
