@@ -7,12 +7,12 @@
  */
 import { BulkheadRejectedError } from '../errors/bulkhead-rejected-error.js';
 import { checkOptions, integerAtLeast, optionPath } from '../options/validate.js';
-import { abortReason, type Clock } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
+import type { Clock } from '../time/clock.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TracedError } from '../trace/event-map.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 export interface BulkheadOptions extends PolicyOptions {
   /** Calls running at once (integer ≥ 1). Required. */

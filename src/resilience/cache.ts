@@ -7,13 +7,13 @@
  * recently used evicted first. A failed load stores nothing.
  */
 import { checkOptions, integerAtLeast, optionPath } from '../options/validate.js';
-import { abortReason, type Clock } from '../time/clock.js';
+import { abortReason } from '../time/abort.js';
+import type { Clock } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { TracedError } from '../trace/event-map.js';
-import { errorData, type PolicyOptions } from './options.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 export interface CacheOptions extends PolicyOptions {
   /** How long a loaded value is fresh. Required. */

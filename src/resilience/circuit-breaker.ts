@@ -15,7 +15,6 @@ import {
   durationMs,
   functionOption,
   integerAtLeast,
-  nameOption,
   numberInRange,
   oneOf,
   optionKeys,
@@ -28,7 +27,7 @@ import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, POLICY_KEYS, type PolicyOptions } from './options.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 /** Every key of `CircuitBreakerOptions` (unknown keys are a `ConfigError`). */
 export const CIRCUIT_BREAKER_KEYS = optionKeys<CircuitBreakerOptions>()([
@@ -189,7 +188,7 @@ export class CircuitBreaker {
 
   constructor(raw?: CircuitBreakerOptions) {
     const options = checkOptions('circuitBreaker', raw, CIRCUIT_BREAKER_KEYS);
-    this.name = nameOption('circuitBreaker({ name })', options.name, 'breaker');
+    this.name = policyName('circuitBreaker', options.name, 'breaker');
     this.clock = options.clock ?? realClock;
     // options.random is accepted for uniformity with the other factories: a breaker draws no random numbers.
     this.trace = options.trace ?? nullSink;

@@ -7,11 +7,10 @@
  */
 import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, optionPath } from '../options/validate.js';
-import { abortReason } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TracedError } from '../trace/event-map.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 /** One step: its name and what it does, given why the previous step failed (`undefined` for the first). */
 export type FallbackStep<T> = readonly [

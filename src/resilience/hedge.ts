@@ -8,13 +8,13 @@
  * started without them.
  */
 import { checkOptions, integerAtLeast, optionPath } from '../options/validate.js';
-import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
+import { abortReason } from '../time/abort.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { TracedError } from '../trace/event-map.js';
-import { errorData, type PolicyOptions } from './options.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 export interface HedgeOptions extends PolicyOptions {

@@ -19,7 +19,8 @@ import {
   optionPath,
 } from '../options/validate.js';
 import { mathRandom } from '../random/math-random.js';
-import { abortReason, type Clock } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
+import type { Clock } from '../time/clock.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TracedError } from '../trace/event-map.js';
@@ -32,14 +33,13 @@ import {
   type HealthCheckSettings,
   healthCheckSettings,
 } from './health-checker.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 import {
   OutlierEjection,
   type OutlierEjectionOptions,
   type OutlierEjectionSettings,
   outlierEjectionSettings,
 } from './outlier-ejection.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
 
 /** Anything with a unique `name`: a `Service`, an `Agent`, or `{ name, ... }`. */
 export interface Backend {

@@ -1,8 +1,9 @@
 /*
  * What every resilience factory accepts besides its own options (name, clock,
- * random stream, trace sink), and how errors become trace data. The option
- * validators live in `options/validate.ts`.
+ * random stream, trace sink), their keys for `checkOptions`, and how errors
+ * become trace data. The option validators live in `options/validate.ts`.
  */
+import { nameOption, optionPath } from '../options/validate.js';
 import type { Random } from '../random/random.js';
 import type { Clock } from '../time/clock.js';
 import type { TraceSink } from '../trace/event.js';
@@ -23,8 +24,13 @@ export interface PolicyOptions {
   trace?: TraceSink;
 }
 
-/** The keys of `PolicyOptions`, accepted by every resilience factory. */
+/** Keys every resilience factory accepts: `name`, `clock`, `random`, `trace`. */
 export const POLICY_KEYS = ['name', 'clock', 'random', 'trace'] as const;
+
+/** The `name` option of `owner`: a non-empty string, else `fallback`. */
+export function policyName(owner: string, name: unknown, fallback: string): string {
+  return nameOption(optionPath(owner, 'name'), name, fallback);
+}
 
 /** An error as plain trace data. */
 export function errorData(error: unknown): { name: string; message: string } {

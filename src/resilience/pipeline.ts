@@ -6,9 +6,9 @@
  * the hedge attempt, the load balancer's backend.
  */
 import { ConfigError } from '../errors/config-error.js';
+import { NEVER_ABORTED } from '../time/abort.js';
 import { HedgePolicy } from './hedge.js';
 import { type Backend, LoadBalancer } from './load-balancer.js';
-import { NEVER_ABORTED } from './options.js';
 import { RetryPolicy } from './retry.js';
 
 /** Anything with `execute(fn(signal), signal?)`: breaker, timeout, bulkhead, rate limiter, or your own. */

@@ -19,8 +19,8 @@ import type { HealthCheckOptions } from './health-checker.js';
 import { type Backend, type LoadBalancer, type LoadBalancerOptions, loadBalancer } from './load-balancer.js';
 import { loadBalancerEnabled, loadBalancerOptionsFromConfig } from './load-balancer-config.js';
 import type { PolicyOptions } from './options.js';
+import { POLICY_KEYS, policyName } from './options.js';
 import { type Pipeline, type PipelinePolicy, pipeline } from './pipeline.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
 import { type RetryOptions, type RetryPolicy, retry } from './retry.js';
 
 /** The factories a simulation offers (`sim`): primitives bound to the run's clock, random stream and trace. */

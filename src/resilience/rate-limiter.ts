@@ -11,14 +11,14 @@
 import { ConfigError } from '../errors/config-error.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { checkOptions, integerAtLeast, oneOf, optionPath } from '../options/validate.js';
-import { abortReason, type Clock, type TimerHandle } from '../time/clock.js';
+import { abortReason, NEVER_ABORTED } from '../time/abort.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { type Duration, duration } from '../time/duration.js';
 import { type Rate, ratePerMs } from '../time/rate.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TracedError } from '../trace/event-map.js';
-import { errorData, NEVER_ABORTED, type PolicyOptions } from './options.js';
-import { POLICY_KEYS, policyName } from './policy-keys.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 export type RateLimiterMode = 'reject' | 'wait';
 

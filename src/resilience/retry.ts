@@ -15,7 +15,6 @@ import {
   finiteAtLeast,
   functionOption,
   integerAtLeast,
-  nameOption,
   numberInRange,
   oneOf,
   optionKeys,
@@ -31,7 +30,7 @@ import type { DraftData, TraceEventMap } from '../trace/event-map.js';
 import { type BackoffPolicy, JITTER_MODES, type JitterMode, jitteredDelay } from './backoff.js';
 import { type Classification, classifyError, type ErrorClass } from './classify-error.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
-import { errorData, POLICY_KEYS, type PolicyOptions } from './options.js';
+import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 export interface RetryOptions extends PolicyOptions {
@@ -117,7 +116,7 @@ export class RetryPolicy {
 
   constructor(raw?: RetryOptions) {
     const options = checkOptions('retry', raw, RETRY_KEYS);
-    this.name = nameOption('retry({ name })', options.name, 'retry');
+    this.name = policyName('retry', options.name, 'retry');
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? mathRandom;
     this.trace = options.trace ?? nullSink;

@@ -5,13 +5,13 @@
  * signal and waits for the callee to settle.
  */
 import { TimeoutError } from '../errors/timeout-error.js';
-import { checkOptions, nameOption, oneOf, optionKeys } from '../options/validate.js';
+import { checkOptions, oneOf, optionKeys } from '../options/validate.js';
 import { abortReason } from '../time/abort.js';
 import type { Clock } from '../time/clock.js';
 import { type Duration, duration as parseDuration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
-import { POLICY_KEYS, type PolicyOptions } from './options.js';
+import { POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
 export type TimeoutMode = 'aggressive' | 'cooperative';
 
@@ -45,7 +45,7 @@ export class TimeoutPolicy {
   constructor(duration: Duration, raw?: TimeoutOptions) {
     this.durationMs = parseDuration(duration, 'timeout(duration)');
     const options = checkOptions('timeout', raw, TIMEOUT_KEYS);
-    this.name = nameOption('timeout({ name })', options.name, 'timeout');
+    this.name = policyName('timeout', options.name, 'timeout');
     this.mode = oneOf('mode', options.mode ?? 'aggressive', ['aggressive', 'cooperative'] as const);
     this.clock = options.clock ?? realClock;
     this.trace = options.trace ?? nullSink;
