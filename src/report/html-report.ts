@@ -1,3 +1,4 @@
+import { checkOptions, optionKeys } from '../options/validate.js';
 import { latencyStats } from './percentile.js';
 import { buildTimeline, type Span, type Timeline, type Track } from './spans.js';
 import { eventsOf, type RunSummary, summarize, type TraceSource } from './summarize.js';
@@ -65,7 +66,12 @@ function kinds(counts: Readonly<Record<string, number>>): string {
  * writeFileSync('report.html', renderHtmlReport(result, { title: 'llm outage' }));
  * ```
  */
-export function renderHtmlReport(source: TraceSource, options: HtmlReportOptions = {}): string {
+export function renderHtmlReport(source: TraceSource, raw?: HtmlReportOptions): string {
+  const options = checkOptions(
+    'renderHtmlReport',
+    raw,
+    optionKeys<HtmlReportOptions>()(['title', 'invariants', 'maxSpans']),
+  );
   const events = eventsOf(source);
   const summary = summarize(events);
   const timeline = buildTimeline(events);
