@@ -29,6 +29,16 @@ const CASES: Record<string, Case> = {
   parseAgentflowConfig: ['sorce', (api) => api.parseAgentflowConfig('', { sorce: 'x.toml' })],
   scenario: ['sed', (api) => api.scenario('s', () => {}, { sed: 1 })],
   renderHtmlReport: ['titel', (api) => api.renderHtmlReport([], { titel: 'x' })],
+  'invariants.breaker': ['nam', (api) => api.invariants.breaker({ nam: 'b' })],
+  'invariants.retry': ['nam', (api) => api.invariants.retry({ nam: 'r' })],
+  'invariants.noRetryStorm': [
+    'maxAmplifcation',
+    (api) => api.invariants.noRetryStorm({ maxAmplifcation: 2 }),
+  ],
+  'invariants.liveness.breakerRecloses': [
+    'withn',
+    (api) => api.invariants.liveness.breakerRecloses({ withn: '1m' }),
+  ],
   bulkhead: ['maxConcurent', (api) => api.bulkhead({ maxConcurent: 2 })],
   rateLimiter: ['brust', (api) => api.rateLimiter({ rate: '1/s', brust: 2 })],
   loadBalancer: ['stratgy', (api) => api.loadBalancer({ backends: [], stratgy: 'random' })],
@@ -120,6 +130,16 @@ const NO_OPTIONS: Record<string, string> = {
   ratePerMs: 'parses one value',
   createRandom: 'takes a seed',
   pipeline: 'takes policies',
+  fc: 'fast-check, re-exported as is',
+  at: 'builds a violation location from an event',
+  violation: 'builds a violation',
+  'invariants.timeout': 'no options',
+  'invariants.accounting': 'no options',
+  'invariants.noLeaks': 'no options',
+  'invariants.noSilentFailures': 'no options',
+  'invariants.define': 'takes a name and a check',
+  'invariants.all': 'no options',
+  'sim.heal': 'no arguments',
   isScenario: 'a type guard',
   summarize: 'takes a run, a trace or events',
   toChromeTrace: 'takes a run, a trace or events',
@@ -185,16 +205,19 @@ async function publicApi(): Promise<Api> {
 
 function factoryNames(api: Api, sim: Sim): string[] {
   const names: string[] = [];
-  for (const [name, value] of Object.entries(api))
-    if (typeof value === 'object' && name in NO_OPTIONS) names.push(name);
-  for (const [name, value] of Object.entries(api)) {
-    if (typeof value === 'function' && /^[a-z]/.test(name)) names.push(name);
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value) && /^[a-z]/.test(name)) {
-      if (name in NO_OPTIONS) continue;
-      for (const [key, member] of Object.entries(value))
-        if (typeof member === 'function') names.push(`${name}.${key}`);
+  // Functions, and the functions of namespace objects (`faults.*`, `invariants.liveness.*`), by path.
+  const walk = (prefix: string, entries: [string, unknown][], depth: number) => {
+    for (const [key, value] of entries) {
+      const name = `${prefix}${key}`;
+      if (!/^[a-z]/.test(key)) continue;
+      if (typeof value === 'function') names.push(name);
+      else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        if (name in NO_OPTIONS) names.push(name);
+        else if (depth < 2) walk(`${name}.`, Object.entries(value), depth + 1);
+      }
     }
-  }
+  };
+  walk('', Object.entries(api), 0);
   const proto = Object.getPrototypeOf(sim) as object;
   for (const key of Object.getOwnPropertyNames(proto)) {
     const method = Object.getOwnPropertyDescriptor(proto, key)?.value;
