@@ -1,11 +1,13 @@
 import { FaultlineError, hasCode } from './faultline-error.js';
 
 /**
- * A `fetch` inside a simulation matched no simulated service (or a handler asked
- * for the real network with msw's `passthrough()`). A simulation never reaches
- * the real network: the bridge rejects the fetch with `TypeError('fetch failed')`
- * whose `cause` is this error, so HTTP clients and SDKs treat it as a
- * connection error while the message still says what to route.
+ * A request inside a simulation matched no `sim.http` route and no listening
+ * msw handler answered it (or one asked for the real network with msw's
+ * `passthrough()` / `bypass()`). A simulation never reaches the real network:
+ * the bridge rejects a `fetch` with `TypeError('fetch failed')` whose `cause` is
+ * this error, and a `node:http` request emits it as its `'error'` event, so HTTP
+ * clients and SDKs treat it as a connection error while the message still says
+ * what to route.
  *
  * @example
  * ```ts

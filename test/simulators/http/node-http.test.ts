@@ -191,6 +191,52 @@ describe('node:http inside simulate', () => {
     expect(result.pendingTimers).toEqual([]);
   });
 
+  it('streams a body chunk by chunk on virtual time; destroying the request mid-stream stops the target', async () => {
+    let aborted = false;
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http('http://stream.test', {
+        name: 'ticker',
+        async respond(_request, { signal }) {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+          return {
+            status: 200,
+            headers: { 'content-type': 'text/event-stream' },
+            body: (async function* () {
+              for (let i = 0; ; i++) {
+                await sim.sleep(100, signal);
+                yield `data: ${i}\n\n`;
+              }
+            })(),
+          };
+        },
+      });
+      const seen: [number, string][] = [];
+      await new Promise<void>((resolve) => {
+        const req = http.get('http://stream.test/events', (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            seen.push([sim.now(), chunk.trim()]);
+            if (seen.length === 3) req.destroy();
+          });
+        });
+        req.on('close', () => resolve());
+        req.on('error', () => {});
+      });
+      await sim.sleep(1000);
+      return seen;
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.value).toEqual([
+      [100, 'data: 0'],
+      [200, 'data: 1'],
+      [300, 'data: 2'],
+    ]);
+    expect(aborted).toBe(true);
+    expect(result.pendingTimers).toEqual([]);
+  });
+
   it('keep-alive agents open no real sockets and leave none behind', async () => {
     const agent = new http.Agent({ keepAlive: true });
     const sockets = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
