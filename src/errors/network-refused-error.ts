@@ -20,12 +20,15 @@ export class NetworkRefusedError extends FaultlineError {
   /** The port, when the connection was TCP. */
   readonly port: number | undefined;
 
-  constructor(host: string, port: number | undefined) {
+  constructor(host: string, port: number | undefined, routedBase?: string) {
     const target = port === undefined ? host : `${host}:${port}`;
+    const fix = routedBase
+      ? `${routedBase} is routed with sim.http, but this client opened a connection of its own (an undici Agent, Pool or ` +
+        'Client, or a dispatcher of its own): let it use the global fetch or dispatcher, or node:http, which the bridge answers.'
+      : 'Route HTTP with sim.http(baseUrl, target); other protocols need an in-process fake.';
     super(
       'NETWORK_REFUSED',
-      `faultline refused a real connection to ${target}: a simulation never reaches the real network. ` +
-        'Route HTTP with sim.http(baseUrl, target); other protocols need an in-process fake.',
+      `faultline refused a real connection to ${target}: a simulation never reaches the real network. ${fix}`,
     );
     this.host = host;
     this.port = port;

@@ -17,6 +17,8 @@ type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
 /**
  * Makes every new socket connection fail with `NetworkRefusedError` until the
  * returned function is called, which puts `net.Socket.prototype.connect` back.
+ * `routes` (the bridge's base URLs) lets the error say when the host is routed
+ * and only the client's own connection bypassed the bridge.
  *
  * @example
  * ```ts
@@ -24,12 +26,12 @@ type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
  * try { net.connect(80, 'example.com').on('error', console.log) } finally { unguard() }
  * ```
  */
-export function guardSockets(): () => void {
+export function guardSockets(routes: () => readonly string[] = () => []): () => void {
   const proto = net.Socket.prototype as unknown as { connect: Connect };
   const saved = Object.getOwnPropertyDescriptor(proto, 'connect')!;
   proto.connect = function refuse(this: net.Socket, ...args: unknown[]): net.Socket {
     const { host, port } = connectTarget(args);
-    const error = new NetworkRefusedError(host, port);
+    const error = new NetworkRefusedError(host, port, routedBase(routes(), host, port));
     // As a real connect would: connecting until the refusal arrives (http2 waits for it).
     (this as { connecting: boolean }).connecting = true;
     process.nextTick(() => this.destroy(error));
@@ -56,4 +58,14 @@ function connectTarget(args: unknown[]): { host: string; port: number | undefine
 function toPort(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+}
+
+/** The routed base URL on this host (and port, when known), if any. */
+function routedBase(routes: readonly string[], host: string, port: number | undefined): string | undefined {
+  return routes.find((base) => {
+    const url = new URL(base);
+    if (url.hostname !== host) return false;
+    const basePort = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return port === undefined || port === basePort;
+  });
 }

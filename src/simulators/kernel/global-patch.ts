@@ -50,6 +50,8 @@ export interface ExtraGlobals {
    * connection (`net`/`tls` connect) opened meanwhile.
    */
   fetch?: typeof globalThis.fetch;
+  /** The routed base URLs, named in the socket guard's error when a refused connection's host is routed. */
+  routes?: () => readonly string[];
 }
 
 export function installGlobals(
@@ -93,7 +95,7 @@ export function installGlobals(
     };
     dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
     if (extras.fetch) {
-      unpatchNetwork.push(guardSockets());
+      unpatchNetwork.push(guardSockets(extras.routes));
       unpatchNetwork.push(installFetch(extras.fetch));
       unpatchNetwork.push(interceptNodeHttp(extras.fetch));
     }

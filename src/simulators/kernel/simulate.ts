@@ -129,7 +129,10 @@ async function runOnce<T>(
   let failed = false;
   let outcome: KernelOutcome;
   try {
-    patch = installGlobals(clock, root.fork('Math.random'), options.epochMs, { fetch: sim.bridge.fetch });
+    patch = installGlobals(clock, root.fork('Math.random'), options.epochMs, {
+      fetch: sim.bridge.fetch,
+      routes: () => sim.bridge.routes,
+    });
     trace.emit('sim.start', undefined, { seed: options.seed, name: options.name, until: options.until });
     if (options.traceTimers) traceTimerFiring(clock, trace);
     const settle = (ok: boolean, v: unknown) => {

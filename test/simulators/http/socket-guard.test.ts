@@ -96,6 +96,26 @@ describe('socket guard', () => {
     expect(server.connections).toBe(before);
   });
 
+  it("says so when the refused host is routed and only the client's own connection bypassed the bridge", async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http(`http://127.0.0.1:${server.port}/v1`, () => new Response('routed'));
+      const agent = new Agent();
+      const viaAgent = await undiciRequest(`http://127.0.0.1:${server.port}/v1/x`, {
+        dispatcher: agent,
+      }).catch((e: unknown) => e);
+      const viaGlobal = await undiciRequest(`http://127.0.0.1:${server.port}/v1/x`).then((r) =>
+        r.body.text(),
+      );
+      await agent.close();
+      return { viaAgent: rootCause(viaAgent), viaGlobal };
+    });
+    expect(result.value!.viaGlobal).toBe('routed');
+    expect(NetworkRefusedError.is(result.value!.viaAgent)).toBe(true);
+    expect((result.value!.viaAgent as Error).message).toContain(
+      `http://127.0.0.1:${server.port}/v1 is routed with sim.http, but this client opened a connection of its own`,
+    );
+  });
+
   it('names the socket path of an IPC connection', async () => {
     const result = await simulate({ seed: 1 }, () => firstError(net.connect('/tmp/faultline-no-such.sock')));
     expect(NetworkRefusedError.is(result.value)).toBe(true);
