@@ -10,10 +10,14 @@ export default defineConfig({
         find: /^faultline\/property$/,
         replacement: fileURLToPath(new URL('./src/properties/index.ts', import.meta.url)),
       },
+      {
+        find: /^faultline\/adapters$/,
+        replacement: fileURLToPath(new URL('./src/adapters/index.ts', import.meta.url)),
+      },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
   },
 });

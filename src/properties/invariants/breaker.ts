@@ -208,6 +208,19 @@ function transition(
   name: string,
   lateBefore: boolean,
 ): Violation | undefined {
+  const state = m.state;
+  const v = judgeTransition(m, e, name);
+  if (v === undefined || !lateBefore) return v;
+  return violation(
+    NAME,
+    `a late result (of a call admitted before the last transition) changed "${name}": ${str(e, 'from')} → ${str(e, 'to')}; late results must change nothing`,
+    e,
+    `${state}, unchanged`,
+    str(e, 'to'),
+  );
+}
+
+function judgeTransition(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
   const d = m.declared;
   const from = str(e, 'from') as State | undefined;
   const to = str(e, 'to') as State | undefined;
@@ -224,15 +237,6 @@ function transition(
   }
   if (pending) {
     return violation(NAME, `${pending.why}, but "${name}" went ${from} → ${to} instead`, e, pending.to, to);
-  }
-  if (lateBefore) {
-    return violation(
-      NAME,
-      `a late result (of a call admitted before the last transition) changed "${name}": ${from} → ${to}; late results must change nothing`,
-      e,
-      `${m.state}, unchanged`,
-      to,
-    );
   }
   const state = m.state;
   if (state === 'open' && to === 'half-open') {

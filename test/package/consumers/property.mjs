@@ -18,3 +18,21 @@ assert.deepEqual(
 );
 const broken = invariants.define('never', () => 'always broken');
 assert.equal(broken.check(result.trace)[0].message, 'always broken');
+
+// checkResilience with the arbitraries: passes on faultline's breaker, and a broken claim is reported.
+import { arb, checkResilience } from 'faultline/property';
+
+const property = (claimedThreshold) => ({
+  arbitraries: { faults: arb.faultPlan({ horizon: '5s', kinds: ['errors'] }) },
+  scenario: async (sim, { faults }) => {
+    const svc = sim.service('llm', { latency: '10ms', faults, handle: () => 'ok' });
+    const breaker = sim.breaker('llm', { failureThreshold: claimedThreshold, timeout: '1s' });
+    for (let i = 0; i < 30; i++) {
+      await breaker.execute(() => svc.call(i)).catch(() => {});
+      await sim.sleep('100ms');
+    }
+  },
+  numRuns: 20,
+  failures: false,
+});
+assert.equal((await checkResilience(property(2))).numRuns, 20);

@@ -11,3 +11,20 @@ const seq: number | undefined = found[0]?.event?.seq;
 const mine: Invariant = invariants.define('has events', (trace) => trace.length > 0);
 const n: fc.Arbitrary<number> = fc.integer();
 void [seq, mine, n];
+
+import { arb, checkResilience, type ResilienceCheckError } from 'faultline/property';
+
+await checkResilience({
+  arbitraries: {
+    config: arb.breakerConfig(),
+    faults: arb.faultPlan({ horizon: '1m' }),
+    load: arb.workload(),
+  },
+  scenario: async (sim, { config, faults, load }) => {
+    const svc = sim.service('llm', { faults, handle: () => 'ok' });
+    const breaker = sim.breaker('llm', config);
+    for (let i = 0; i < load.requests; i++) await breaker.execute(() => svc.call(i)).catch(() => {});
+  },
+  invariants: [invariants.breaker()],
+  numRuns: 10,
+}).catch((e: ResilienceCheckError) => e.violations);

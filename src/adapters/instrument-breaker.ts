@@ -1,0 +1,79 @@
+/*
+ * `instrumentBreaker`: wraps any breaker with `execute(fn)` and a `state`
+ * getter so that its calls are traced as faultline breaker events. A call is
+ * admitted when the breaker runs its function, rejected when `execute` fails
+ * without running it; transitions are read from `state` around every call.
+ */
+import type { Sim } from '../simulators/sim.js';
+import type { TracedBreakerState } from '../trace/event-map.js';
+import { BreakerRecorder, type DeclaredBreakerConfig } from './breaker-recorder.js';
+
+/** What `instrumentBreaker` needs of a breaker. */
+export interface BreakerLike {
+  execute<T>(fn: () => Promise<T>): Promise<T>;
+  readonly state: 'closed' | 'open' | 'half-open' | (string & {});
+}
+
+/** The instrumented breaker: the same `execute` and `state`. */
+export interface InstrumentedBreaker {
+  execute<T>(fn: () => Promise<T> | T): Promise<T>;
+  readonly state: string;
+}
+
+function traced(state: string): TracedBreakerState {
+  return state === 'open' || state === 'half-open' || state === 'isolated' ? state : 'closed';
+}
+
+/**
+ * Records a hand-written breaker's behaviour in the run's trace, with the
+ * configuration it claims, so `invariants.breaker()` can judge it.
+ *
+ * @example
+ * ```ts
+ * const breaker = instrumentBreaker(sim, 'mine', new MyBreaker(3, 1000), {
+ *   failureThreshold: 3, successThreshold: 1, timeout: 1000, maxConcurrentCalls: 1,
+ * });
+ * await breaker.execute(() => llm.call(prompt));
+ * ```
+ */
+export function instrumentBreaker(
+  sim: Pick<Sim, 'trace'>,
+  name: string,
+  breaker: BreakerLike,
+  declared: DeclaredBreakerConfig,
+): InstrumentedBreaker {
+  const recorder = new BreakerRecorder(sim.trace, name, declared, 'instrumentBreaker', traced(breaker.state));
+  return {
+    get state() {
+      return breaker.state;
+    },
+    async execute<T>(fn: () => Promise<T> | T): Promise<T> {
+      let call: { phase: number; state: TracedBreakerState } | undefined;
+      const run = async (): Promise<T> => {
+        recorder.observe(traced(breaker.state));
+        const admitted = recorder.admitted();
+        call = admitted;
+        let value: T;
+        try {
+          value = await fn();
+        } catch (error) {
+          recorder.settled(admitted, error, true);
+          throw error;
+        }
+        recorder.settled(admitted, undefined, false);
+        return value;
+      };
+      try {
+        return await breaker.execute(run);
+      } catch (error) {
+        if (call === undefined) {
+          recorder.observe(traced(breaker.state));
+          recorder.rejected();
+        }
+        throw error;
+      } finally {
+        recorder.observe(traced(breaker.state));
+      }
+    },
+  };
+}
