@@ -137,7 +137,10 @@ export function formatTerminalTimeline(
   const actorWidth = 16;
   for (const e of selected.slice(0, limit)) {
     const head = `${clockTime(e.t).padStart(9)}  ${pad(e.kind, kindWidth)} ${pad(e.actor ?? '', actorWidth)} `;
-    lines.push(`${head}${pad(describeEvent(e), width - head.length)}`.trimEnd());
+    // In the default view each line names its request, so one can be followed with --request.
+    const req = options.request === undefined ? requestOf(e) : undefined;
+    const text = req === undefined ? describeEvent(e) : `${req} ${describeEvent(e)}`;
+    lines.push(`${head}${pad(text, width - head.length)}`.trimEnd());
   }
   if (selected.length > limit) lines.push(`  … ${selected.length - limit} more (raise --limit, or --all)`);
   if (selected.length === 0) lines.push('  (no matching events)');

@@ -13,6 +13,12 @@ export interface TraceEvent {
   readonly kind: string;
   readonly actor?: string;
   readonly data?: Readonly<Record<string, unknown>>;
+  /**
+   * Correlation id of the request this event belongs to (a workload request or
+   * an agent run, and everything it caused: retries, breaker decisions, service
+   * calls, faults). Absent outside any request.
+   */
+  readonly req?: string;
 }
 
 /**

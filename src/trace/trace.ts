@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalLine } from './canonical.js';
+import { currentRequest } from './correlation.js';
 import type { EventsMatching, TraceEvent, TraceSink } from './event.js';
 import type { TraceData, TraceEventMap, TraceKind } from './event-map.js';
 import { formatTimeline, type TimelineOptions } from './timeline.js';
@@ -10,6 +11,7 @@ interface Chunk {
   readonly actors: readonly (string | undefined)[];
   readonly datas: readonly (Readonly<Record<string, unknown>> | undefined)[];
   readonly times: Float64Array;
+  readonly reqs: readonly (string | undefined)[];
 }
 
 const FIRST_CHUNK = 256;
@@ -54,6 +56,7 @@ export class Trace implements TraceSink {
   private actors: (string | undefined)[] = [];
   private datas: (Readonly<Record<string, unknown>> | undefined)[] = [];
   private times: Float64Array = EMPTY_TIMES;
+  private reqs: (string | undefined)[] = [];
   private used = 0;
   private cachedHash: string | undefined;
   private readonly now: () => number;
@@ -83,9 +86,11 @@ export class Trace implements TraceSink {
     data: Readonly<Record<string, unknown>> | undefined,
   ): void {
     this.cachedHash = undefined;
+    const req = currentRequest();
     if (this.exposed) {
       const list = this.objects;
-      list.push({ seq: list.length, t: this.now(), kind, actor, data });
+      const event: TraceEvent = { seq: list.length, t: this.now(), kind, actor, data };
+      list.push(req === undefined ? event : { ...event, req });
       return;
     }
     let i = this.used;
@@ -96,6 +101,7 @@ export class Trace implements TraceSink {
     this.kinds[i] = kind;
     this.actors[i] = actor;
     this.datas[i] = data;
+    this.reqs[i] = req;
     this.times[i] = this.now();
     this.used = i + 1;
     this.tail++;
@@ -105,12 +111,19 @@ export class Trace implements TraceSink {
   private nextChunk(): void {
     const size = this.times.length;
     if (size > 0)
-      this.full.push({ kinds: this.kinds, actors: this.actors, datas: this.datas, times: this.times });
+      this.full.push({
+        kinds: this.kinds,
+        actors: this.actors,
+        datas: this.datas,
+        times: this.times,
+        reqs: this.reqs,
+      });
     const next = size === 0 ? FIRST_CHUNK : Math.min(size * 2, MAX_CHUNK);
     this.kinds = new Array<string>(next);
     this.actors = new Array<string | undefined>(next);
     this.datas = new Array<Readonly<Record<string, unknown>> | undefined>(next);
     this.times = new Float64Array(next);
+    this.reqs = new Array<string | undefined>(next);
     this.used = 0;
   }
 
@@ -151,12 +164,26 @@ export class Trace implements TraceSink {
     const list = this.objects;
     if (this.tail === 0) return list;
     let seq = list.length;
-    const current: Chunk = { kinds: this.kinds, actors: this.actors, datas: this.datas, times: this.times };
+    const current: Chunk = {
+      kinds: this.kinds,
+      actors: this.actors,
+      datas: this.datas,
+      times: this.times,
+      reqs: this.reqs,
+    };
     for (const chunk of [...this.full, current]) {
-      const { kinds, actors, datas, times } = chunk;
+      const { kinds, actors, datas, times, reqs } = chunk;
       const n = chunk === current ? this.used : times.length;
       for (let i = 0; i < n; i++) {
-        list.push({ seq: seq++, t: times[i]!, kind: kinds[i]!, actor: actors[i], data: datas[i] });
+        const req = reqs[i];
+        const event: TraceEvent = {
+          seq: seq++,
+          t: times[i]!,
+          kind: kinds[i]!,
+          actor: actors[i],
+          data: datas[i],
+        };
+        list.push(req === undefined ? event : { ...event, req });
       }
     }
     this.full = [];
@@ -164,6 +191,7 @@ export class Trace implements TraceSink {
     this.kinds = [];
     this.actors = [];
     this.datas = [];
+    this.reqs = [];
     this.times = EMPTY_TIMES;
     this.used = 0;
     return list;

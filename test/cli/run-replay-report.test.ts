@@ -26,8 +26,8 @@ describe('faultline run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('scenario "flaky llm" · seed 7');
-    expect(r.stdout).toMatch(/breaker\.state\s+llm\s+closed → open \(failure-threshold\)/);
-    expect(r.stdout).toMatch(/fault\.injected\s+llm\s+call \d+: errors → status 429/);
+    expect(r.stdout).toMatch(/breaker\.state\s+llm\s+req-\d+ closed → open \(failure-threshold\)/);
+    expect(r.stdout).toMatch(/fault\.injected\s+llm\s+req-\d+ call \d+: errors → status 429/);
     expect(r.stdout).toMatch(/services \(latency virtual\)\n\s+name\s+calls\s+err%\s+p50\s+p95\s+p99/);
     expect(r.stdout).toMatch(/retries\n\s+name\s+reqs\s+tries\s+amplif/);
     expect(r.stdout).toMatch(/invariants: breaker holds, retry holds, timeout holds,\s+accounting holds/);
@@ -91,8 +91,18 @@ describe('faultline run', () => {
       '--no-invariants',
     ]);
     expect(all.stdout).not.toContain('invariants:');
-    expect(all.stdout).toMatch(/service\.call\s+db\s+call=0/);
-    expect(all.stdout).toMatch(/request\.end\s+workload:burst#1\s+#4 success/);
+    const one = await faultline(['run', unlucky, '--seed', '1', '--request', 'req-2']);
+    expect(one.stdout).toContain('timeline of request req-2');
+    const lines = one.stdout.split('timeline of request req-2\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[1])).toEqual([
+      'request.start',
+      'service.call',
+      'service.end',
+      'request.end',
+    ]);
+    expect(lines[3]).toMatch(/#1 success$/);
+    expect(all.stdout).toMatch(/service\.call\s+db\s+req-1 call=0/);
+    expect(all.stdout).toMatch(/request\.end\s+workload:burst#1\s+req-5 #4 success/);
   });
 });
 

@@ -89,6 +89,11 @@ describe('HTML report in Chromium', () => {
     expect(await page.locator('figure.latency[data-service="llm"] rect.bar').count()).toBe(30);
     expect(await page.locator('#services tbody tr').count()).toBe(1);
     expect(await page.locator('#invariants tr.fail td').first().textContent()).toBe('example');
+    // Following one request: typing its id highlights its spans and markers, dims the rest.
+    await page.fill('#req-filter', 'req-40');
+    expect(await page.locator('#timeline .hl').count()).toBeGreaterThan(1);
+    expect(await page.locator('#timeline .span.dim').count()).toBeGreaterThan(50);
+    expect(await page.locator('#req-info').textContent()).toMatch(/^\d+ timeline elements for req-40$/);
     const box = await page.locator('#timeline').boundingBox();
     expect(box!.width).toBeGreaterThan(1000);
     await page.screenshot({ path: join(tmpdir(), 'faultline-report.png'), fullPage: true });

@@ -4,6 +4,7 @@ import { checkOptions, optionKeys } from '../../options/validate.js';
 import { NEVER_ABORTED } from '../../time/abort.js';
 import type { Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
+import { currentRequest, withRequest } from '../../trace/correlation.js';
 import type { TraceSink } from '../../trace/event.js';
 
 /*
@@ -42,6 +43,8 @@ export interface Agent<I = unknown, O = unknown> {
 export interface AgentDeps {
   clock: Clock;
   trace: TraceSink;
+  /** Gives an agent run outside any request its own correlation id. */
+  ledger?: { nextRequestId(): string };
 }
 
 /** Creates an agent bound to a clock and trace (inside a simulation: `sim.agent`). */
@@ -109,21 +112,27 @@ export function createAgent<I, O>(
 
   return {
     name,
-    async run(input: I, signal?: AbortSignal): Promise<O> {
-      const run = ++runs;
-      const started = clock.now();
-      trace.emit('agent.start', name, { run });
-      try {
-        const output = await attempt(input, run, signal);
-        trace.emit('agent.end', name, { run, ok: true, durationMs: clock.now() - started });
-        return output;
-      } catch (error) {
-        trace.emit('agent.end', name, { run, ok: false, error, durationMs: clock.now() - started });
-        if (!options.fallback) throw error;
-        const output = await options.fallback(input, error);
-        trace.emit('agent.fallback', name, { run, error });
-        return output;
-      }
+    run(input: I, signal?: AbortSignal): Promise<O> {
+      // A run outside any request is a request of its own (its own correlation id).
+      if (deps.ledger === undefined || currentRequest() !== undefined) return runOnce(input, signal);
+      return withRequest(deps.ledger.nextRequestId(), () => runOnce(input, signal));
     },
   };
+
+  async function runOnce(input: I, signal: AbortSignal | undefined): Promise<O> {
+    const run = ++runs;
+    const started = clock.now();
+    trace.emit('agent.start', name, { run });
+    try {
+      const output = await attempt(input, run, signal);
+      trace.emit('agent.end', name, { run, ok: true, durationMs: clock.now() - started });
+      return output;
+    } catch (error) {
+      trace.emit('agent.end', name, { run, ok: false, error, durationMs: clock.now() - started });
+      if (!options.fallback) throw error;
+      const output = await options.fallback(input, error);
+      trace.emit('agent.fallback', name, { run, error });
+      return output;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { FaultlineError } from '../../../errors/faultline-error.js';
+import { withRequest } from '../../../trace/correlation.js';
 import type { TraceSink } from '../../../trace/event.js';
 
 /*
@@ -26,7 +27,14 @@ export function isRejection(error: unknown): boolean {
 export class RequestLedger {
   readonly counts: RequestCounts = { started: 0, succeeded: 0, failed: 0, rejected: 0 };
 
+  private lastId = 0;
+
   constructor(private readonly trace: TraceSink) {}
+
+  /** A new correlation id (`req-1`, `req-2`, … in the order requests start). */
+  nextRequestId(): string {
+    return `req-${++this.lastId}`;
+  }
 
   get pending(): number {
     const c = this.counts;
@@ -35,6 +43,11 @@ export class RequestLedger {
 
   /** Starts request `i` of `workload` and settles it when `work` settles. Never rejects. */
   run(workload: string, i: number, work: () => unknown): Promise<RequestOutcome> {
+    // The request's id travels with everything it starts (see trace/correlation.ts).
+    return withRequest(this.nextRequestId(), () => this.start(workload, i, work));
+  }
+
+  private start(workload: string, i: number, work: () => unknown): Promise<RequestOutcome> {
     this.counts.started++;
     this.trace.emit('request.start', workload, { i });
     let promise: Promise<unknown>;
