@@ -138,7 +138,8 @@ export function formatTerminalTimeline(
   for (const e of selected.slice(0, limit)) {
     const head = `${clockTime(e.t).padStart(9)}  ${pad(e.kind, kindWidth)} ${pad(e.actor ?? '', actorWidth)} `;
     // In the default view each line names its request, so one can be followed with --request.
-    const req = options.request === undefined ? requestOf(e) : undefined;
+    // (Not for breaker transitions: a component's event that a request merely happened to trigger.)
+    const req = options.request === undefined && e.kind !== 'breaker.state' ? requestOf(e) : undefined;
     const text = req === undefined ? describeEvent(e) : `${req} ${describeEvent(e)}`;
     lines.push(`${head}${pad(text, width - head.length)}`.trimEnd());
   }

@@ -26,7 +26,7 @@ describe('faultline run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('scenario "flaky llm" · seed 7');
-    expect(r.stdout).toMatch(/breaker\.state\s+llm\s+req-\d+ closed → open \(failure-threshold\)/);
+    expect(r.stdout).toMatch(/breaker\.state\s+llm\s+closed → open \(failure-threshold\)/);
     expect(r.stdout).toMatch(/fault\.injected\s+llm\s+req-\d+ call \d+: errors → status 429/);
     expect(r.stdout).toMatch(/services \(latency virtual\)\n\s+name\s+calls\s+err%\s+p50\s+p95\s+p99/);
     expect(r.stdout).toMatch(/retries\n\s+name\s+reqs\s+tries\s+amplif/);
