@@ -149,6 +149,28 @@ describe('faultline replay', () => {
     expect(changed.stdout).toMatch(/now: +\{.*"kind":"service\.end"/);
   });
 
+  it("replays a checkResilience failure with the test's own rerun command (its exit code)", async () => {
+    const { writePropertyFailure } = await import('../../src/properties/failure-store.js');
+    const path = writePropertyFailure(
+      {
+        name: 'breaker keeps its invariants',
+        keys: ['config'],
+        inputs: { config: { failureThreshold: 1 } },
+        seed: 42,
+        fastCheck: { seed: 7 },
+        invariant: 'breaker',
+        error: 'invariant breaker violated',
+        replay: 'echo rerunning the property; exit 1',
+      },
+      join(out, 'graveyard'),
+    );
+    const r = await faultline(['replay', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('property "breaker keeps its invariants" · seed 42');
+    expect(r.stdout).toContain('running: echo rerunning the property; exit 1');
+    expect(r.stdout).toContain('rerunning the property');
+  });
+
   it('needs --seed with a scenario file, and refuses --seed with a failure file', async () => {
     const r = await faultline(['replay', flaky]);
     expect(r.code).toBe(2);

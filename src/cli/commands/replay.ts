@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readPropertyFailure } from '../../properties/failure-store.js';
 import { canonicalLine } from '../../trace/canonical.js';
 import { Trace } from '../../trace/trace.js';
 import { CliError } from '../cli-error.js';
@@ -41,6 +44,8 @@ async function replayFailure(path: string, options: ReplayOptions): Promise<numb
       '--seed, --until and --swarm come from the failure file; give them only with a scenario file',
     );
   }
+  const raw = readJson(path);
+  if (raw?.source === 'property') return replayProperty(path);
   const failure = readFailure(path);
   const file = failureScenarioPath(failure);
   const scenario = await loadScenario(file);
@@ -90,4 +95,31 @@ export function firstDivergence(recorded: Trace, now: Trace): string {
   if (i > 0) lines.push(`  last common: ${show(a[i - 1])}`);
   lines.push(`  recorded:    ${show(a[i])}`, `  now:         ${show(b[i])}`);
   return lines.join('\n');
+}
+
+function readJson(path: string): { source?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // readFailure reports it
+  }
+}
+
+/**
+ * A failure that `checkResilience` saved: its scenario lives in a test, so the
+ * replay is the test's own rerun command (which runs saved failures first and
+ * checks them); its exit code is the replay's.
+ */
+function replayProperty(path: string): number {
+  let failure: ReturnType<typeof readPropertyFailure>;
+  try {
+    failure = readPropertyFailure(path);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  print(`faultline replay ${path} · property "${failure.name}" · seed ${failure.seed}`);
+  print(`recorded failure: ${failure.error.split('\n')[0]}`);
+  print(`running: ${failure.replay}`);
+  const child = spawnSync(failure.replay, { shell: true, stdio: 'inherit' });
+  return child.status ?? 1;
 }
