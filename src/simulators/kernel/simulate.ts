@@ -25,6 +25,7 @@ import { rerunCommand, resolveSeed } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
 import { captureStrayErrors } from './stray-errors.js';
+import { type RunRecord, withUnwrap } from './unwrap.js';
 import { VirtualClock, type VirtualTimer } from './virtual-clock.js';
 import { type CallingTest, callingTest } from './vitest-test.js';
 
@@ -76,27 +77,27 @@ export async function simulate<T>(
     );
   }
   const first = await runOnce(resolved, body, test);
-  if (!resolved.checkDeterminism) return first;
+  if (!resolved.checkDeterminism) return withUnwrap(first);
   const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)
     throw divergence(resolved, first.trace, second.trace, first.rerun);
   const a = outcomeFingerprint(first);
   const b = outcomeFingerprint(second);
   if (a !== b) throw valueDivergence(resolved, a, b, first.trace.length, first.rerun);
-  return first;
+  return withUnwrap(first);
 }
 
 async function runOnce<T>(
   options: ResolvedOptions,
   body: (sim: Sim) => Promise<T> | T,
   test: CallingTest | undefined,
-): Promise<SimulationResult<T>> {
+): Promise<RunRecord<T>> {
   const g = globalThis as Record<symbol, unknown>;
   const rerun = rerunCommand(options.seed, test);
   if (g[ACTIVE]) {
     throw new SimulationError(
       'NESTED',
-      `simulate() is already running (${String(g[ACTIVE])}); nested or concurrent simulations in one process would corrupt each other's clocks. Await the first run before starting another. Seed ${options.seed}; rerun: ${rerun}`,
+      `simulate() is already running (${String(g[ACTIVE])}); nested or concurrent simulations in one process would corrupt each other's clocks (they share the process's timers, Date and fetch). Await the first run before starting another; under vitest, do not run simulations in test.concurrent or describe.concurrent (use separate test files, which run in separate workers). Seed ${options.seed}; rerun: ${rerun}`,
       options.seed,
     );
   }
@@ -130,6 +131,7 @@ async function runOnce<T>(
     releaseStrayErrors?.();
     patch?.restore();
     g[ACTIVE] = undefined;
+    sim.end();
   };
   let bodySettled = false;
   let value: T | undefined;
