@@ -21,6 +21,7 @@ import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome } from './kernel.js';
 import { Quiescence } from './quiescence.js';
 import { realPerformanceNow } from './real-globals.js';
+import { attachRerun } from './rerun.js';
 import { rerunCommand, resolveSeed } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
@@ -76,15 +77,17 @@ export async function simulate<T>(
       Math.floor(test.timeoutMs * TEST_TIMEOUT_SHARE),
     );
   }
-  const first = await runOnce(resolved, body, test);
-  if (!resolved.checkDeterminism) return withUnwrap(first);
+  const first = attachRerun(withUnwrap(await runOnce(resolved, body, test)), async () =>
+    withUnwrap(await runOnce(resolved, body, test)),
+  );
+  if (!resolved.checkDeterminism) return first;
   const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)
     throw divergence(resolved, first.trace, second.trace, first.rerun);
   const a = outcomeFingerprint(first);
   const b = outcomeFingerprint(second);
   if (a !== b) throw valueDivergence(resolved, a, b, first.trace.length, first.rerun);
-  return withUnwrap(first);
+  return first;
 }
 
 async function runOnce<T>(
