@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
 import type { SwarmOptions } from '../../faults/swarm.js';
-import { checkOptions, optionKeys } from '../../options/validate.js';
+import { checkOptions, oneOf, optionKeys } from '../../options/validate.js';
 import type { Seed } from '../../random/random.js';
 import { type Duration, duration, formatDuration } from '../../time/duration.js';
 
@@ -41,6 +41,12 @@ export interface SimulateOptions {
   /** Also trace every virtual timer firing (`timer.fire`), to pinpoint non-determinism. Default false. */
   traceTimers?: boolean;
   /**
+   * Order of timers due at the same virtual time: `'creation'` (default, like Node)
+   * or `'random'`, a seeded order, so races between agents are explored and a
+   * failing order replays from its seed.
+   */
+  ties?: 'creation' | 'random';
+  /**
    * Progress on long runs, about once per second of wall time: `true` prints a
    * line to stderr; a function receives the numbers. Default: off.
    */
@@ -72,6 +78,7 @@ export interface ResolvedOptions {
   maxIdleIntervals: number;
   epochMs: number;
   traceTimers: boolean;
+  ties: 'creation' | 'random';
   progress: ((info: SimulationProgress) => void) | undefined;
   swarm: SwarmOptions | undefined;
   /** True when `wallTimeout` was given (else the default may follow the test's timeout). */
@@ -90,6 +97,7 @@ const KEYS = optionKeys<SimulateOptions>()([
   'maxIdleIntervals',
   'startTime',
   'traceTimers',
+  'ties',
   'progress',
   'swarm',
   'signal',
@@ -136,6 +144,7 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     maxIdleIntervals: resolveMaxIdleIntervals(options.maxIdleIntervals),
     epochMs: resolveEpoch(options.startTime),
     traceTimers: options.traceTimers ?? false,
+    ties: oneOf('simulate({ ties })', options.ties ?? 'creation', ['creation', 'random'] as const),
     progress: resolveProgress(options.progress),
     swarm: resolveSwarm(options.swarm),
     wallTimeoutSet: options.wallTimeout !== undefined,
