@@ -14,6 +14,14 @@ export default defineConfig({
         find: /^faultline\/adapters$/,
         replacement: fileURLToPath(new URL('./src/adapters/index.ts', import.meta.url)),
       },
+      {
+        find: /^faultline\/vitest$/,
+        replacement: fileURLToPath(new URL('./src/matchers/vitest.ts', import.meta.url)),
+      },
+      {
+        find: /^faultline\/matchers$/,
+        replacement: fileURLToPath(new URL('./src/matchers/matchers.ts', import.meta.url)),
+      },
     ],
   },
   test: {

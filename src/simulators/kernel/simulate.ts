@@ -16,6 +16,7 @@ import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome, OPEN_HANDLES_GRACE_MS } from './kernel.js';
 import { Quiescence } from './quiescence.js';
 import { realPerformanceNow } from './real-globals.js';
+import { attachRerun } from './rerun.js';
 import { rerunCommand, resolveSeed } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
@@ -70,7 +71,7 @@ export async function simulate<T>(
       Math.floor(test.timeoutMs * TEST_TIMEOUT_SHARE),
     );
   }
-  const first = await runOnce(resolved, body, test);
+  const first = attachRerun(await runOnce(resolved, body, test), () => runOnce(resolved, body, test));
   if (!resolved.checkDeterminism) return first;
   const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)

@@ -1,0 +1,104 @@
+/*
+ * `simTest`: a vitest test whose body runs inside `simulate`. A body that throws
+ * (an assertion included) fails the test with the seed and the rerun command
+ * appended to its message; kernel failures (deadlock, limits, non-determinism)
+ * already carry both.
+ */
+import { test } from 'vitest';
+import { simulate } from '../simulators/kernel/simulate.js';
+import type { SimulateOptions } from '../simulators/kernel/simulate-options.js';
+import type { SimulationResult } from '../simulators/kernel/simulation-result.js';
+import type { Sim } from '../simulators/sim.js';
+import { duration } from '../time/duration.js';
+import { seedLine } from './report.js';
+import { describeError } from './run-outcome.js';
+
+/** The rows `simTest.each` passes to the body after `sim`: an array row is spread, any other row passed whole. */
+export type EachArgs<T> = T extends readonly unknown[] ? T : [T];
+
+export interface SimTest {
+  /**
+   * A test whose body runs inside `simulate(options, body)`: seed from
+   * `options.seed`, else `FAULTLINE_SEED`, else the fixed default.
+   */
+  (name: string, body: (sim: Sim) => unknown, options?: SimulateOptions): void;
+  /**
+   * One test per row, as vitest's `test.each` (name formatting `%s`, `%i`, `$key` included);
+   * the row's values follow `sim`.
+   */
+  each<T>(
+    cases: readonly T[],
+  ): (name: string, body: (sim: Sim, ...args: EachArgs<T>) => unknown, options?: SimulateOptions) => void;
+}
+
+/** Real-time margin past the simulation's own wall-time watchdog, so its error (with the seed) comes first. */
+const TIMEOUT_MARGIN_MS = 5_000;
+const DEFAULT_WALL_TIMEOUT_MS = 60_000;
+
+/**
+ * A vitest test that is a simulation.
+ *
+ * @example
+ * ```ts
+ * simTest('the breaker trips during the outage', async (sim) => {
+ *   const llm = sim.service('llm', { faults: [faults.outage({ at: 0, for: '1m' })] });
+ *   const breaker = sim.breaker('llm', { failureThreshold: 3 });
+ *   for (let i = 0; i < 5; i++) await breaker.execute(() => llm.call({})).catch(() => {});
+ *   expect(breaker.state).toBe('open');
+ * }, { seed: 7 });
+ * ```
+ */
+export const simTest: SimTest = Object.assign(
+  (name: string, body: (sim: Sim) => unknown, options?: SimulateOptions): void => {
+    test(name, () => runSimulation(options, body), timeoutOf(options));
+  },
+  {
+    each<T>(cases: readonly T[]) {
+      return (name: string, body: (sim: Sim, ...args: EachArgs<T>) => unknown, options?: SimulateOptions) => {
+        test.each(cases as T[])(
+          name,
+          (...args: unknown[]) => runSimulation(options, (sim) => body(sim, ...(args as EachArgs<T>))),
+          timeoutOf(options),
+        );
+      };
+    },
+  },
+);
+
+async function runSimulation(
+  options: SimulateOptions | undefined,
+  body: (sim: Sim) => unknown,
+): Promise<void> {
+  const result = await simulate(options ?? {}, body);
+  if (result.outcome === 'failed') throw withSeed(result.error, result);
+}
+
+/** The body's error with `seed <n> — rerun: <command>` as the last line of its message. */
+function withSeed(error: unknown, result: SimulationResult): Error {
+  const line = seedLine(result);
+  if (error instanceof Error) {
+    if (error.message.includes(line)) return error;
+    const before = error.message;
+    try {
+      error.message = `${before}\n${line}`;
+      if (typeof error.stack === 'string' && error.stack.includes(before))
+        error.stack = error.stack.replace(before, error.message);
+      return error;
+    } catch {
+      // A frozen error: wrap it instead.
+    }
+  }
+  return new Error(`the simulation body threw ${describeError(error)}\n${line}`, { cause: error });
+}
+
+function timeoutOf(options: SimulateOptions | undefined): number {
+  try {
+    const wall =
+      options?.wallTimeout === undefined
+        ? DEFAULT_WALL_TIMEOUT_MS
+        : duration(options.wallTimeout, 'wallTimeout');
+    return wall + TIMEOUT_MARGIN_MS;
+  } catch {
+    return DEFAULT_WALL_TIMEOUT_MS + TIMEOUT_MARGIN_MS; // simulate reports the bad option itself
+  }
+}

@@ -1,0 +1,49 @@
+import { arity, nameArg, nameMatches } from './args.js';
+import { breakerHistories, describeTransitions, knownBreakers } from './breaker-history.js';
+import { breakerStateArg } from './breaker-state-arg.js';
+import { type MatcherContext, type MatcherOutcome, matches, show } from './context.js';
+import { simulationResult } from './received.js';
+import { verdict } from './report.js';
+
+/**
+ * Passes when the breaker was in `state` at the end of the run
+ * (`'closed' | 'open' | 'half-open' | 'isolated'`).
+ *
+ * @example
+ * ```ts
+ * expect(result).toHaveBreakerState('llm', 'closed');
+ * ```
+ */
+export function toHaveBreakerState(
+  this: MatcherContext,
+  received: unknown,
+  ...args: unknown[]
+): MatcherOutcome {
+  const matcher = 'toHaveBreakerState';
+  const result = simulationResult(received, matcher);
+  arity(matcher, args, 2, 'name, state');
+  const name = nameArg(matcher, 'name', args[0], false);
+  const state = breakerStateArg(`${matcher}(state)`, args[1]);
+  const all = breakerHistories(result.trace);
+  const h = all.find((b) => nameMatches(this, b.name, name));
+  const subject = `breaker ${show(name)}`;
+  if (!h) {
+    return verdict(this, result, false, {
+      subject,
+      predicate: `end ${show(state)}`,
+      happened: [`no breaker named ${show(name)}; ${knownBreakers(all)}`],
+      actual: undefined,
+      expected: state,
+    });
+  }
+  const last = h.transitions[h.transitions.length - 1];
+  return verdict(this, result, matches(this, h.final, state), {
+    subject,
+    predicate: `end ${show(state)}`,
+    happened: [`it ended ${h.final}`, describeTransitions(h)],
+    relevant: h.events,
+    decisive: last ? [last.event] : [],
+    actual: h.final,
+    expected: state,
+  });
+}

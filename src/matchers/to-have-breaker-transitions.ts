@@ -1,0 +1,56 @@
+import { ConfigError } from '../errors/config-error.js';
+import { arity, nameArg, nameMatches } from './args.js';
+import { breakerHistories, describeTransitions, knownBreakers } from './breaker-history.js';
+import { breakerStateArg } from './breaker-state-arg.js';
+import { isAsymmetric, type MatcherContext, type MatcherOutcome, matches, show } from './context.js';
+import { simulationResult } from './received.js';
+import { verdict } from './report.js';
+
+/**
+ * Passes when the breaker visited exactly `states`, in order, starting with the
+ * initial one (`'closed'`). Elements may be asymmetric matchers, and so may the
+ * whole list (`expect.arrayContaining(['open'])`).
+ *
+ * @example
+ * ```ts
+ * expect(result).toHaveBreakerTransitions('llm', ['closed', 'open', 'half-open', 'closed']);
+ * ```
+ */
+export function toHaveBreakerTransitions(
+  this: MatcherContext,
+  received: unknown,
+  ...args: unknown[]
+): MatcherOutcome {
+  const matcher = 'toHaveBreakerTransitions';
+  const result = simulationResult(received, matcher);
+  arity(matcher, args, 2, 'name, states[]');
+  const name = nameArg(matcher, 'name', args[0], false);
+  const states = args[1];
+  if (Array.isArray(states)) {
+    for (const [i, s] of states.entries()) breakerStateArg(`${matcher}(states[${i}])`, s);
+  } else if (!isAsymmetric(states))
+    throw new ConfigError(`${matcher}(states)`, states, "an array of states such as ['closed', 'open']");
+  const expectedText = Array.isArray(states) ? states.map((s) => show(s)).join(' → ') : show(states);
+  const all = breakerHistories(result.trace);
+  const h = all.find((b) => nameMatches(this, b.name, name));
+  const subject = `breaker ${show(name)}`;
+  const predicate = `go through ${expectedText}`;
+  if (!h) {
+    return verdict(this, result, false, {
+      subject,
+      predicate,
+      happened: [`no breaker named ${show(name)}; ${knownBreakers(all)}`],
+      actual: [],
+      expected: states,
+    });
+  }
+  return verdict(this, result, matches(this, [...h.visited], states), {
+    subject,
+    predicate,
+    happened: [`it went through ${h.visited.map((s) => `'${s}'`).join(' → ')}`, describeTransitions(h, 12)],
+    relevant: h.events,
+    decisive: h.transitions.map((t) => t.event),
+    actual: [...h.visited],
+    expected: states,
+  });
+}
