@@ -73,7 +73,7 @@ export function excerpt(relevant: readonly TraceEvent[], decisive: readonly Trac
   if (decisive.length === 0) {
     const tail = pool.slice(-6);
     const skipped = pool.length - tail.length;
-    return (skipped > 0 ? `  … ${skipped} earlier events\n` : '') + formatTimeline(tail);
+    return (skipped > 0 ? `  … ${count(skipped, 'earlier event')}\n` : '') + formatTimeline(tail);
   }
   const position = new Map(pool.map((e, i) => [e.seq, i]));
   const picked = new Set<number>();
@@ -102,7 +102,7 @@ export function excerpt(relevant: readonly TraceEvent[], decisive: readonly Trac
   return parts.join('\n');
 }
 
-/** Timeline lines with errors shown as `Name: message` and each line cut at 160 characters. */
+/** Timeline lines with errors shown as `Name: message`, fractions rounded to 3 places, each line cut at 160 characters. */
 function formatTimeline(events: readonly TraceEvent[]): string {
   return formatEvents(events.map(readable))
     .split('\n')
@@ -115,6 +115,11 @@ function readable(e: TraceEvent): TraceEvent {
   if (!data) return e;
   let out: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(data)) {
+    if (typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value)) {
+      out ??= { ...data };
+      out[key] = Math.round(value * 1000) / 1000;
+      continue;
+    }
     if (typeof value !== 'object' || value === null) continue;
     const { name, message } = value as { name?: unknown; message?: unknown };
     if (typeof message !== 'string') continue;

@@ -13,9 +13,6 @@ import { duration } from '../time/duration.js';
 import { seedLine } from './report.js';
 import { describeError } from './run-outcome.js';
 
-/** The rows `simTest.each` passes to the body after `sim`: an array row is spread, any other row passed whole. */
-export type EachArgs<T> = T extends readonly unknown[] ? T : [T];
-
 export interface SimTest {
   /**
    * A test whose body runs inside `simulate(options, body)`: seed from
@@ -23,12 +20,16 @@ export interface SimTest {
    */
   (name: string, body: (sim: Sim) => unknown, options?: SimulateOptions): void;
   /**
-   * One test per row, as vitest's `test.each` (name formatting `%s`, `%i`, `$key` included);
-   * the row's values follow `sim`.
+   * One test per row, as vitest's `test.each` (name formatting `%s`, `%i`, `$key` included):
+   * array rows are spread after `sim`…
    */
+  each<T extends any[] | [any]>(
+    cases: readonly T[],
+  ): (name: string, body: (sim: Sim, ...args: T) => unknown, options?: SimulateOptions) => void;
+  /** …any other row is passed whole. */
   each<T>(
     cases: readonly T[],
-  ): (name: string, body: (sim: Sim, ...args: EachArgs<T>) => unknown, options?: SimulateOptions) => void;
+  ): (name: string, body: (sim: Sim, row: T) => unknown, options?: SimulateOptions) => void;
 }
 
 /** Real-time margin past the simulation's own wall-time watchdog, so its error (with the seed) comes first. */
@@ -53,16 +54,16 @@ export const simTest: SimTest = Object.assign(
     test(name, () => runSimulation(options, body), timeoutOf(options));
   },
   {
-    each<T>(cases: readonly T[]) {
-      return (name: string, body: (sim: Sim, ...args: EachArgs<T>) => unknown, options?: SimulateOptions) => {
-        test.each(cases as T[])(
+    each(cases: readonly unknown[]) {
+      return (name: string, body: (sim: Sim, ...args: any[]) => unknown, options?: SimulateOptions) => {
+        test.each(cases as unknown[])(
           name,
-          (...args: unknown[]) => runSimulation(options, (sim) => body(sim, ...(args as EachArgs<T>))),
+          (...args: unknown[]) => runSimulation(options, (sim) => body(sim, ...args)),
           timeoutOf(options),
         );
       };
     },
-  },
+  } as Pick<SimTest, 'each'>,
 );
 
 async function runSimulation(

@@ -1,6 +1,7 @@
 import { rerunOf } from '../simulators/kernel/rerun.js';
 import type { SimulationResult } from '../simulators/kernel/simulation-result.js';
 import { canonicalLine } from '../trace/canonical.js';
+import type { TraceEvent } from '../trace/event.js';
 import { arity } from './args.js';
 import type { MatcherContext, MatcherOutcome } from './context.js';
 import { simulationResult } from './received.js';
@@ -50,7 +51,7 @@ export async function toBeDeterministic(
     return verdict(this, result, true, {
       subject,
       predicate,
-      happened: [`both runs gave ${a.length} events with hash ${a.hash.slice(0, 16)}…`],
+      happened: [`both runs gave the same ${a.length} events (same trace hash)`],
     });
   }
   const i = firstDifference(a.events, b.events);
@@ -73,11 +74,11 @@ export async function toBeDeterministic(
   });
 }
 
-function firstDifference(a: readonly { seq: number }[], b: readonly { seq: number }[]): number {
+function firstDifference(a: readonly TraceEvent[], b: readonly TraceEvent[]): number {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i] as Parameters<typeof canonicalLine>[0] | undefined;
-    const y = b[i] as Parameters<typeof canonicalLine>[0] | undefined;
+    const x = a[i];
+    const y = b[i];
     if (!x || !y || canonicalLine(x) !== canonicalLine(y)) return i;
   }
   return n;

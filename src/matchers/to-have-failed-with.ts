@@ -58,7 +58,9 @@ function errorTest(ctx: MatcherContext, matcher: string, expected: unknown): Err
   if (typeof expected === 'function') {
     const cls = expected as ErrorClass;
     return {
-      label: `a ${cls.name || 'error of the given class'}`,
+      label: cls.name
+        ? `${/^[AEIOU]/.test(cls.name) ? 'an' : 'a'} ${cls.name}`
+        : 'an error of the given class',
       compares: 'class',
       matches: (error) =>
         error instanceof cls || (FaultlineError.is(error) && cls.name !== '' && error.name === cls.name),

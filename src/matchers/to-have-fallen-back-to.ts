@@ -3,7 +3,7 @@ import type { TraceEvent } from '../trace/event.js';
 import { arity, nameArg, nameMatches } from './args.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
-import { capped, count, verdict } from './report.js';
+import { capped, verdict } from './report.js';
 
 /**
  * Passes when the run fell back to `name`: a `fallback` chain reached the step
@@ -39,7 +39,7 @@ export function toHaveFallenBackTo(
     ).length;
     const steps = used.filter((e) => e.kind === 'fallback.step').length;
     happened.push(
-      `it fell back to ${show(name)} ${count(used.length, 'time')}, first at +${formatDuration(used[0]!.t)}${steps ? ` (the step served ${served} of ${steps})` : ''}`,
+      `it fell back to ${show(name)} ${used.length === 1 ? 'once' : `${used.length} times`}, first at +${formatDuration(used[0]!.t)}${steps ? ` (the step served ${served} of ${steps})` : ''}`,
     );
   } else {
     const seen = new Map<string, number>();

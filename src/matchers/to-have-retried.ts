@@ -56,7 +56,7 @@ export function toHaveRetried(this: MatcherContext, received: unknown, ...args: 
     predicate: `retry ${isBounds(expected) ? boundsPhrase(expected) : countPhrase(expected)}`,
     happened,
     relevant: h.events,
-    decisive: [...h.scheduled, ...h.gaveUp].sort((a, b) => a.seq - b.seq),
+    decisive: h.scheduled.length > 0 ? h.scheduled : h.gaveUp,
     ...(expected === undefined || isBounds(expected) ? {} : { actual: n, expected }),
   });
 }
@@ -66,9 +66,13 @@ function isBounds(value: unknown): value is RetryBounds {
 }
 
 function boundsPhrase(b: RetryBounds): string {
-  if (b.max === undefined) return `at least ${b.min} times`;
-  if (b.min === undefined) return `at most ${b.max} times`;
+  if (b.max === undefined) return `at least ${times(b.min!)}`;
+  if (b.min === undefined) return `at most ${times(b.max)}`;
   return `between ${b.min} and ${b.max} times`;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
 }
 
 function retriesArg(matcher: string, value: unknown): Expected<number> | RetryBounds | undefined {

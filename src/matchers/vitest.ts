@@ -15,4 +15,4 @@ import { matchers } from './matchers.js';
 expect.extend(matchers);
 
 export { type ExpectedError, type FaultlineMatchers, matchers } from './matchers.js';
-export { type EachArgs, type SimTest, simTest } from './sim-test.js';
+export { type SimTest, simTest } from './sim-test.js';

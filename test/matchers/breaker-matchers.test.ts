@@ -31,7 +31,9 @@ describe('toHaveTrippedBreaker', () => {
              +60ms  #18    breaker.success      db             state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
-    expect(() => expect(tripped).toHaveTrippedBreaker('llm', { times: 1 })).toThrowErrorMatchingInlineSnapshot(`
+    expect(() =>
+      expect(tripped).toHaveTrippedBreaker('llm', { times: 1 }),
+    ).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected breaker 'llm' to trip (open) once
       breaker 'llm' opened 2 times
       breaker 'llm' (10 calls admitted, 4 failures, 9 rejected):
@@ -147,7 +149,14 @@ describe('toHaveBreakerState', () => {
 
 describe('toHaveBreakerTransitions', () => {
   it('passes on the states visited in order, starting with the initial one', () => {
-    expect(tripped).toHaveBreakerTransitions('llm', ['closed', 'open', 'half-open', 'open', 'half-open', 'closed']);
+    expect(tripped).toHaveBreakerTransitions('llm', [
+      'closed',
+      'open',
+      'half-open',
+      'open',
+      'half-open',
+      'closed',
+    ]);
     expect(calm).toHaveBreakerTransitions('db', ['closed']);
     expect(tripped).toHaveBreakerTransitions('llm', expect.arrayContaining(['half-open']));
     expect(tripped).toHaveBreakerTransitions('llm', [
@@ -196,7 +205,9 @@ describe('toHaveBreakerTransitions', () => {
 
   it('.not', () => {
     expect(tripped).not.toHaveBreakerTransitions('llm', ['closed']);
-    expect(() => expect(calm).not.toHaveBreakerTransitions('db', ['closed'])).toThrowErrorMatchingInlineSnapshot(`
+    expect(() =>
+      expect(calm).not.toHaveBreakerTransitions('db', ['closed']),
+    ).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected breaker 'db' not to go through 'closed'
       it went through 'closed'
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)

@@ -1,0 +1,86 @@
+import 'faultline/vitest';
+import type { Sim, SimulationResult } from 'faultline';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from './scenarios.js';
+
+/** An agent whose handler fails answers with its fallback (`agent.fallback`). */
+async function agentFallback(sim: Sim): Promise<string> {
+  const searcher = sim.agent(
+    'searcher',
+    async () => {
+      await sim.sleep('2s');
+      throw new Error('web_search is down');
+    },
+    { fallback: () => 'cached results' },
+  );
+  return searcher.run('topic');
+}
+
+/**
+ * A fallback chain as `fallback(steps)` traces it: `fallback.step` (index > 0
+ * after a failure), `fallback.success`, `fallback.failure`. Emitted by hand so the
+ * matcher is pinned to the trace format, not to one implementation.
+ */
+async function chain(sim: Sim): Promise<void> {
+  sim.emit('fallback.step', { step: 'live', index: 0 }, 'answer');
+  await sim.sleep('1s');
+  sim.emit('fallback.failure', { step: 'live', index: 0, error: new Error('503') }, 'answer');
+  sim.emit('fallback.step', { step: 'cache', index: 1, previousError: new Error('503') }, 'answer');
+  sim.emit('fallback.success', { step: 'cache', index: 1 }, 'answer');
+}
+
+let agent: SimulationResult;
+let steps: SimulationResult;
+let none: SimulationResult;
+beforeAll(async () => {
+  agent = await run(11, agentFallback);
+  steps = await run(12, chain);
+  none = await run(13, async (sim) => sim.sleep('1s'));
+});
+
+describe('toHaveFallenBackTo', () => {
+  it('passes when a fallback chain reached the step, or the agent answered with its fallback', () => {
+    expect(steps).toHaveFallenBackTo('cache');
+    expect(agent).toHaveFallenBackTo('searcher');
+    expect(steps).toHaveFallenBackTo(expect.stringMatching(/^ca/));
+  });
+
+  it('fails with the fallbacks that happened instead', () => {
+    expect(() => expect(steps).toHaveFallenBackTo('stale')).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected the run to fall back to 'stale'
+      it never fell back to 'stale'; fallbacks in the run: 'cache' (in 'answer') ×1
+      trace excerpt:
+              +0ms  #1     fallback.step        answer         index=0 step=live
+               +1s  #2     fallback.failure     answer         error=Error: 503 index=0 step=live
+               +1s  #3     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+               +1s  #4     fallback.success     answer         index=1 step=cache
+      seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
+    `);
+    expect(() => expect(none).toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected the run to fall back to 'cache'
+      no fallback was used in the run
+      seed 13 — rerun: FAULTLINE_SEED=13 npx vitest run test/matchers/fallback-matchers.test.ts]
+    `);
+  });
+
+  it('.not', () => {
+    expect(steps).not.toHaveFallenBackTo('live');
+    expect(none).not.toHaveFallenBackTo('cache');
+    expect(() => expect(agent).not.toHaveFallenBackTo('searcher')).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected the run not to fall back to 'searcher'
+      it fell back to 'searcher' 1 time, first at +2s
+      trace excerpt:
+               +2s  #3     agent.fallback       searcher       error=Error: web_search is down run=1
+      seed 11 — rerun: FAULTLINE_SEED=11 npx vitest run test/matchers/fallback-matchers.test.ts]
+    `);
+    expect(() => expect(steps).not.toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected the run not to fall back to 'cache'
+      it fell back to 'cache' 1 time, first at +1s (the step served 1 of 1)
+      trace excerpt:
+              +0ms  #1     fallback.step        answer         index=0 step=live
+               +1s  #2     fallback.failure     answer         error=Error: 503 index=0 step=live
+               +1s  #3     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+      seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
+    `);
+  });
+});
