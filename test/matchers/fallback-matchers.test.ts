@@ -68,14 +68,14 @@ describe('toHaveFallenBackTo', () => {
     expect(none).not.toHaveFallenBackTo('cache');
     expect(() => expect(agent).not.toHaveFallenBackTo('searcher')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run not to fall back to 'searcher'
-      it fell back to 'searcher' 1 time, first at +2s
+      it fell back to 'searcher' once, first at +2s
       trace excerpt:
                +2s  #3     agent.fallback       searcher       error=Error: web_search is down run=1
       seed 11 — rerun: FAULTLINE_SEED=11 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
     expect(() => expect(steps).not.toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run not to fall back to 'cache'
-      it fell back to 'cache' 1 time, first at +1s (the step served 1 of 1)
+      it fell back to 'cache' once, first at +1s (the step served 1 of 1)
       trace excerpt:
               +0ms  #1     fallback.step        answer         index=0 step=live
                +1s  #2     fallback.failure     answer         error=Error: 503 index=0 step=live

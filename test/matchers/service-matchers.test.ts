@@ -50,7 +50,7 @@ describe('toHaveCalledService', () => {
       it received 3 calls between +0ms and +40ms
       outcomes: ok ×3
       trace excerpt:
-        … 1 earlier events
+        … 1 earlier event
               +0ms  #4     service.call         db             call=0
              +20ms  #5     service.end          db             call=0 latency=20 outcome=ok
              +20ms  #10    service.call         db             call=1
