@@ -23,12 +23,13 @@ describe('toHaveTrippedBreaker', () => {
       [Error: expected breaker 'db' to trip (open) at least once
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
-              +0ms  #3     breaker.admitted     db             state=closed
-             +20ms  #6     breaker.success      db             state=closed
-             +20ms  #9     breaker.admitted     db             state=closed
-             +40ms  #12    breaker.success      db             state=closed
-             +40ms  #15    breaker.admitted     db             state=closed
-             +60ms  #18    breaker.success      db             state=closed
+        … 1 earlier event
+              +0ms  #5     breaker.admitted     db             phase=0 state=closed
+             +20ms  #8     breaker.success      db             phase=0 state=closed
+             +20ms  #11    breaker.admitted     db             phase=0 state=closed
+             +40ms  #14    breaker.success      db             phase=0 state=closed
+             +40ms  #17    breaker.admitted     db             phase=0 state=closed
+             +60ms  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
     expect(() =>
@@ -43,16 +44,16 @@ describe('toHaveTrippedBreaker', () => {
         +13.406s   open → half-open (timeout)
         +13.561s   half-open → closed (probe-successes)
       trace excerpt:
-           +3.206s  #29    breaker.admitted     llm            state=closed
-           +3.306s  #33    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
-           +3.306s  #34    breaker.state        llm            from=closed reason=failure-threshold to=open
+           +3.206s  #33    breaker.admitted     llm            phase=0 state=closed
+           +3.306s  #37    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
+           +3.306s  #38    breaker.state        llm            from=closed reason=failure-threshold to=open
         …
-           +6.306s  #43    breaker.rejected     llm            state=open
-           +7.306s  #46    breaker.rejected     llm            state=open
-           +8.306s  #48    breaker.state        llm            from=open reason=timeout to=half-open
-           +8.306s  #50    breaker.admitted     llm            probe=1 state=half-open
-           +8.406s  #54    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
-           +8.406s  #55    breaker.state        llm            from=half-open reason=probe-failure to=open
+           +6.306s  #50    breaker.rejected     llm            state=open
+           +7.306s  #54    breaker.rejected     llm            state=open
+           +8.306s  #57    breaker.state        llm            from=open reason=timeout to=half-open
+           +8.306s  #59    breaker.admitted     llm            phase=2 probe=1 state=half-open
+           +8.406s  #63    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
+           +8.406s  #64    breaker.state        llm            from=half-open reason=probe-failure to=open
         … 2 more
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
@@ -80,16 +81,16 @@ describe('toHaveTrippedBreaker', () => {
         +13.406s   open → half-open (timeout)
         +13.561s   half-open → closed (probe-successes)
       trace excerpt:
-           +3.206s  #29    breaker.admitted     llm            state=closed
-           +3.306s  #33    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
-           +3.306s  #34    breaker.state        llm            from=closed reason=failure-threshold to=open
+           +3.206s  #33    breaker.admitted     llm            phase=0 state=closed
+           +3.306s  #37    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
+           +3.306s  #38    breaker.state        llm            from=closed reason=failure-threshold to=open
         …
-           +6.306s  #43    breaker.rejected     llm            state=open
-           +7.306s  #46    breaker.rejected     llm            state=open
-           +8.306s  #48    breaker.state        llm            from=open reason=timeout to=half-open
-           +8.306s  #50    breaker.admitted     llm            probe=1 state=half-open
-           +8.406s  #54    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
-           +8.406s  #55    breaker.state        llm            from=half-open reason=probe-failure to=open
+           +6.306s  #50    breaker.rejected     llm            state=open
+           +7.306s  #54    breaker.rejected     llm            state=open
+           +8.306s  #57    breaker.state        llm            from=open reason=timeout to=half-open
+           +8.306s  #59    breaker.admitted     llm            phase=2 probe=1 state=half-open
+           +8.406s  #63    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
+           +8.406s  #64    breaker.state        llm            from=half-open reason=probe-failure to=open
         … 2 more
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
@@ -122,9 +123,9 @@ describe('toHaveBreakerState', () => {
         +13.406s   open → half-open (timeout)
         +13.561s   half-open → closed (probe-successes)
       trace excerpt:
-          +13.461s  #74    breaker.admitted     llm            probe=1 state=half-open
-          +13.561s  #77    breaker.success      llm            state=half-open
-          +13.561s  #78    breaker.state        llm            from=half-open reason=probe-successes to=closed
+          +13.461s  #89    breaker.admitted     llm            phase=4 probe=1 state=half-open
+          +13.561s  #92    breaker.success      llm            phase=4 state=half-open
+          +13.561s  #93    breaker.state        llm            from=half-open reason=probe-successes to=closed
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -136,12 +137,13 @@ describe('toHaveBreakerState', () => {
       it ended closed
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
-              +0ms  #3     breaker.admitted     db             state=closed
-             +20ms  #6     breaker.success      db             state=closed
-             +20ms  #9     breaker.admitted     db             state=closed
-             +40ms  #12    breaker.success      db             state=closed
-             +40ms  #15    breaker.admitted     db             state=closed
-             +60ms  #18    breaker.success      db             state=closed
+        … 1 earlier event
+              +0ms  #5     breaker.admitted     db             phase=0 state=closed
+             +20ms  #8     breaker.success      db             phase=0 state=closed
+             +20ms  #11    breaker.admitted     db             phase=0 state=closed
+             +40ms  #14    breaker.success      db             phase=0 state=closed
+             +40ms  #17    breaker.admitted     db             phase=0 state=closed
+             +60ms  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -182,16 +184,16 @@ describe('toHaveBreakerTransitions', () => {
         +13.406s   open → half-open (timeout)
         +13.561s   half-open → closed (probe-successes)
       trace excerpt:
-           +3.206s  #29    breaker.admitted     llm            state=closed
-           +3.306s  #33    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
-           +3.306s  #34    breaker.state        llm            from=closed reason=failure-threshold to=open
+           +3.206s  #33    breaker.admitted     llm            phase=0 state=closed
+           +3.306s  #37    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
+           +3.306s  #38    breaker.state        llm            from=closed reason=failure-threshold to=open
         …
-           +6.306s  #43    breaker.rejected     llm            state=open
-           +7.306s  #46    breaker.rejected     llm            state=open
-           +8.306s  #48    breaker.state        llm            from=open reason=timeout to=half-open
-           +8.306s  #50    breaker.admitted     llm            probe=1 state=half-open
-           +8.406s  #54    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
-           +8.406s  #55    breaker.state        llm            from=half-open reason=probe-failure to=open
+           +6.306s  #50    breaker.rejected     llm            state=open
+           +7.306s  #54    breaker.rejected     llm            state=open
+           +8.306s  #57    breaker.state        llm            from=open reason=timeout to=half-open
+           +8.306s  #59    breaker.admitted     llm            phase=2 probe=1 state=half-open
+           +8.406s  #63    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
+           +8.406s  #64    breaker.state        llm            from=half-open reason=probe-failure to=open
         … 2 more
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
@@ -212,12 +214,13 @@ describe('toHaveBreakerTransitions', () => {
       it went through 'closed'
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
-              +0ms  #3     breaker.admitted     db             state=closed
-             +20ms  #6     breaker.success      db             state=closed
-             +20ms  #9     breaker.admitted     db             state=closed
-             +40ms  #12    breaker.success      db             state=closed
-             +40ms  #15    breaker.admitted     db             state=closed
-             +60ms  #18    breaker.success      db             state=closed
+        … 1 earlier event
+              +0ms  #5     breaker.admitted     db             phase=0 state=closed
+             +20ms  #8     breaker.success      db             phase=0 state=closed
+             +20ms  #11    breaker.admitted     db             phase=0 state=closed
+             +40ms  #14    breaker.success      db             phase=0 state=closed
+             +40ms  #17    breaker.admitted     db             phase=0 state=closed
+             +60ms  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -235,16 +238,16 @@ describe('toHaveRejectedCalls', () => {
       [Error: expected 'llm' to reject calls 3 times
       'llm' rejected 9 calls: +4.306s (open), +5.306s (open), +6.306s (open), +7.306s (open), +8.461s (open), +9.461s (open), … and 3 more
       trace excerpt:
-           +3.306s  #33    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
-           +3.306s  #34    breaker.state        llm            from=closed reason=failure-threshold to=open
-           +4.306s  #37    breaker.rejected     llm            state=open
-           +5.306s  #40    breaker.rejected     llm            state=open
-           +6.306s  #43    breaker.rejected     llm            state=open
-           +7.306s  #46    breaker.rejected     llm            state=open
+           +3.306s  #37    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
+           +3.306s  #38    breaker.state        llm            from=closed reason=failure-threshold to=open
+           +4.306s  #42    breaker.rejected     llm            state=open
+           +5.306s  #46    breaker.rejected     llm            state=open
+           +6.306s  #50    breaker.rejected     llm            state=open
+           +7.306s  #54    breaker.rejected     llm            state=open
         …
-           +8.406s  #54    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
-           +8.406s  #55    breaker.state        llm            from=half-open reason=probe-failure to=open
-           +8.461s  #58    breaker.rejected     llm            state=open
+           +8.406s  #63    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
+           +8.406s  #64    breaker.state        llm            from=half-open reason=probe-failure to=open
+           +8.461s  #68    breaker.rejected     llm            state=open
         … 4 more
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
@@ -252,12 +255,13 @@ describe('toHaveRejectedCalls', () => {
       [Error: expected 'db' to reject calls at least once
       'db' rejected 0 calls
       trace excerpt:
-              +0ms  #3     breaker.admitted     db             state=closed
-             +20ms  #6     breaker.success      db             state=closed
-             +20ms  #9     breaker.admitted     db             state=closed
-             +40ms  #12    breaker.success      db             state=closed
-             +40ms  #15    breaker.admitted     db             state=closed
-             +60ms  #18    breaker.success      db             state=closed
+        … 1 earlier event
+              +0ms  #5     breaker.admitted     db             phase=0 state=closed
+             +20ms  #8     breaker.success      db             phase=0 state=closed
+             +20ms  #11    breaker.admitted     db             phase=0 state=closed
+             +40ms  #14    breaker.success      db             phase=0 state=closed
+             +40ms  #17    breaker.admitted     db             phase=0 state=closed
+             +60ms  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -268,16 +272,16 @@ describe('toHaveRejectedCalls', () => {
       [Error: expected 'llm' not to reject calls at least once
       'llm' rejected 9 calls: +4.306s (open), +5.306s (open), +6.306s (open), +7.306s (open), +8.461s (open), +9.461s (open), … and 3 more
       trace excerpt:
-           +3.306s  #33    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
-           +3.306s  #34    breaker.state        llm            from=closed reason=failure-threshold to=open
-           +4.306s  #37    breaker.rejected     llm            state=open
-           +5.306s  #40    breaker.rejected     llm            state=open
-           +6.306s  #43    breaker.rejected     llm            state=open
-           +7.306s  #46    breaker.rejected     llm            state=open
+           +3.306s  #37    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #4 failed with HTTP 503: Service Unavaila…
+           +3.306s  #38    breaker.state        llm            from=closed reason=failure-threshold to=open
+           +4.306s  #42    breaker.rejected     llm            state=open
+           +5.306s  #46    breaker.rejected     llm            state=open
+           +6.306s  #50    breaker.rejected     llm            state=open
+           +7.306s  #54    breaker.rejected     llm            state=open
         …
-           +8.406s  #54    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
-           +8.406s  #55    breaker.state        llm            from=half-open reason=probe-failure to=open
-           +8.461s  #58    breaker.rejected     llm            state=open
+           +8.406s  #63    breaker.failure      llm            consecutiveFailures=3 error=ServiceError: service "llm" call #5 failed with HTTP 503: Service Unavaila…
+           +8.406s  #64    breaker.state        llm            from=half-open reason=probe-failure to=open
+           +8.461s  #68    breaker.rejected     llm            state=open
         … 4 more
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);

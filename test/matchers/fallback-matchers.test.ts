@@ -1,5 +1,5 @@
 import 'faultline/vitest';
-import type { Sim, SimulationResult } from 'faultline';
+import { fallback, type Sim, type SimulationResult } from 'faultline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from './scenarios.js';
 
@@ -16,17 +16,23 @@ async function agentFallback(sim: Sim): Promise<string> {
   return searcher.run('topic');
 }
 
-/**
- * A fallback chain as `fallback(steps)` traces it: `fallback.step` (index > 0
- * after a failure), `fallback.success`, `fallback.failure`. Emitted by hand so the
- * matcher is pinned to the trace format, not to one implementation.
- */
-async function chain(sim: Sim): Promise<void> {
-  sim.emit('fallback.step', { step: 'live', index: 0 }, 'answer');
-  await sim.sleep('1s');
-  sim.emit('fallback.failure', { step: 'live', index: 0, error: new Error('503') }, 'answer');
-  sim.emit('fallback.step', { step: 'cache', index: 1, previousError: new Error('503') }, 'answer');
-  sim.emit('fallback.success', { step: 'cache', index: 1 }, 'answer');
+/** A `fallback` chain whose live step fails after 1 s, so the cache answers. */
+async function chain(sim: Sim): Promise<string> {
+  const answer = fallback(
+    [
+      [
+        'live',
+        async () => {
+          await sim.sleep('1s');
+          throw new Error('503');
+        },
+      ],
+      ['cache', () => 'cached answer'],
+      ['canned', () => 'try again later'],
+    ],
+    { name: 'answer', clock: sim.clock, trace: sim.trace },
+  );
+  return answer.execute();
 }
 
 let agent: SimulationResult;
@@ -50,10 +56,11 @@ describe('toHaveFallenBackTo', () => {
       [Error: expected the run to fall back to 'stale'
       it never fell back to 'stale'; fallbacks in the run: 'cache' (in 'answer') ×1
       trace excerpt:
-              +0ms  #1     fallback.step        answer         index=0 step=live
-               +1s  #2     fallback.failure     answer         error=Error: 503 index=0 step=live
-               +1s  #3     fallback.step        answer         index=1 previousError=Error: 503 step=cache
-               +1s  #4     fallback.success     answer         index=1 step=cache
+              +0ms  #1     fallback.declared    answer         steps=["live","cache","canned"]
+              +0ms  #2     fallback.step        answer         index=0 step=live
+               +1s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
+               +1s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+               +1s  #5     fallback.success     answer         index=1 step=cache
       seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
     expect(() => expect(none).toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
@@ -77,9 +84,9 @@ describe('toHaveFallenBackTo', () => {
       [Error: expected the run not to fall back to 'cache'
       it fell back to 'cache' once, first at +1s (the step served 1 of 1)
       trace excerpt:
-              +0ms  #1     fallback.step        answer         index=0 step=live
-               +1s  #2     fallback.failure     answer         error=Error: 503 index=0 step=live
-               +1s  #3     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+              +0ms  #2     fallback.step        answer         index=0 step=live
+               +1s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
+               +1s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
       seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
   });

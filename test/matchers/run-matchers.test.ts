@@ -49,9 +49,9 @@ describe('toHaveSucceeded', () => {
       [Error: expected the run not to succeed (the body returns)
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #18    breaker.success      db             state=closed
-             +60ms  #19    retry.success        db             attempts=1
-             +60ms  #20    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+             +60ms  #20    breaker.success      db             phase=0 state=closed
+             +60ms  #21    retry.success        db             attempts=1 call=3
+             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -73,9 +73,9 @@ describe('toHaveFailedWith', () => {
       [Error: expected the run to fail with a ServiceError
       the body threw RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope (run ended at +318.662ms)
       trace excerpt:
-        +318.662ms  #8     service.end          flaky          call=1 latency=10 outcome=error
-        +318.662ms  #9     retry.gave-up        flaky          attempts=2 error=Error: nope reason=max-retries
-        +318.662ms  #10    sim.end                             error=RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope outcome=failed p…
+        +318.662ms  #11    retry.failed         flaky          attempt=2 call=1 class=transient error=Error: nope reason=unknown
+        +318.662ms  #12    retry.gave-up        flaky          attempts=2 call=1 error=Error: nope reason=max-retries
+        +318.662ms  #13    sim.end                             error=RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope outcome=failed p…
       seed 8 — rerun: FAULTLINE_SEED=8 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(failed).toHaveFailedWith('timed out')).toThrowErrorMatchingInlineSnapshot(`
@@ -91,9 +91,9 @@ describe('toHaveFailedWith', () => {
       [Error: expected the run to fail with an Error
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #18    breaker.success      db             state=closed
-             +60ms  #19    retry.success        db             attempts=1
-             +60ms  #20    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+             +60ms  #20    breaker.success      db             phase=0 state=closed
+             +60ms  #21    retry.success        db             attempts=1 call=3
+             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -133,9 +133,9 @@ describe('toHaveCompletedWithin', () => {
       [Error: expected the run to complete within 59ms of virtual time
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #18    breaker.success      db             state=closed
-             +60ms  #19    retry.success        db             attempts=1
-             +60ms  #20    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+             +60ms  #20    breaker.success      db             phase=0 state=closed
+             +60ms  #21    retry.success        db             attempts=1 call=3
+             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(stopped).toHaveCompletedWithin('1h')).toThrowErrorMatchingInlineSnapshot(`
@@ -155,9 +155,9 @@ describe('toHaveCompletedWithin', () => {
       [Error: expected the run not to complete within 1s of virtual time
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #18    breaker.success      db             state=closed
-             +60ms  #19    retry.success        db             attempts=1
-             +60ms  #20    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+             +60ms  #20    breaker.success      db             phase=0 state=closed
+             +60ms  #21    retry.success        db             attempts=1 call=3
+             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -193,7 +193,7 @@ describe('toBeDeterministic', () => {
   it('.not fails on a deterministic run', async () => {
     await expect(expect(ok).not.toBeDeterministic()).rejects.toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run not to be deterministic (a rerun with seed 4 gives the same trace)
-      both runs gave the same 21 events (same trace hash)
+      both runs gave the same 23 events (same trace hash)
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });

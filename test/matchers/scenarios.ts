@@ -57,7 +57,7 @@ export async function rateLimitIgnored(sim: Sim): Promise<void> {
   });
   for (let i = 0; i < 3; i++) {
     for (let attempt = 1; ; attempt++) {
-      sim.emit('retry.attempt', { attempt }, 'naive');
+      sim.emit('retry.attempt', { call: i, attempt }, 'naive');
       try {
         await api.call({});
         break;
@@ -66,7 +66,14 @@ export async function rateLimitIgnored(sim: Sim): Promise<void> {
         if (attempt > 3) throw error;
         sim.emit(
           'retry.scheduled',
-          { attempt: attempt + 1, delay: 200, reason: c.reason, retryAfter: c.retryAfterMs },
+          {
+            call: i,
+            attempt: attempt + 1,
+            delay: 200,
+            backoff: 200,
+            reason: c.reason,
+            retryAfter: c.retryAfterMs,
+          },
           'naive',
         );
         await sim.sleep(200);

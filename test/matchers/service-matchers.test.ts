@@ -27,12 +27,12 @@ describe('toHaveCalledService', () => {
       outcomes: ok ×6, error 503 ×4
       trace excerpt:
         … 15 earlier events
-          +14.561s  #82    service.call         llm            call=7
-          +14.661s  #83    service.end          llm            call=7 latency=100 outcome=ok
-          +15.661s  #88    service.call         llm            call=8
-          +15.761s  #89    service.end          llm            call=8 latency=100 outcome=ok
-          +16.761s  #94    service.call         llm            call=9
-          +16.861s  #95    service.end          llm            call=9 latency=100 outcome=ok
+          +14.561s  #97    service.call         llm            call=7
+          +14.661s  #98    service.end          llm            call=7 latency=100 outcome=ok
+          +15.661s  #103   service.call         llm            call=8
+          +15.761s  #104   service.end          llm            call=8 latency=100 outcome=ok
+          +16.761s  #109   service.call         llm            call=9
+          +16.861s  #110   service.end          llm            call=9 latency=100 outcome=ok
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/service-matchers.test.ts]
     `);
     expect(() => expect(calm).toHaveCalledService('llm')).toThrowErrorMatchingInlineSnapshot(`
@@ -51,12 +51,12 @@ describe('toHaveCalledService', () => {
       outcomes: ok ×3
       trace excerpt:
         … 1 earlier event
-              +0ms  #4     service.call         db             call=0
-             +20ms  #5     service.end          db             call=0 latency=20 outcome=ok
-             +20ms  #10    service.call         db             call=1
-             +40ms  #11    service.end          db             call=1 latency=20 outcome=ok
-             +40ms  #16    service.call         db             call=2
-             +60ms  #17    service.end          db             call=2 latency=20 outcome=ok
+              +0ms  #6     service.call         db             call=0
+             +20ms  #7     service.end          db             call=0 latency=20 outcome=ok
+             +20ms  #12    service.call         db             call=1
+             +40ms  #13    service.end          db             call=1 latency=20 outcome=ok
+             +40ms  #18    service.call         db             call=2
+             +60ms  #19    service.end          db             call=2 latency=20 outcome=ok
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/service-matchers.test.ts]
     `);
   });
@@ -88,10 +88,10 @@ describe('toHaveInjectedFault', () => {
       'outage' was injected 4 times, from +2.2s to +8.306s
       faults injected in the run: outage on 'llm' ×4
       trace excerpt:
-             +2.2s  #17    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
-           +2.709s  #24    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
-           +3.206s  #31    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
-           +8.306s  #52    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503
+             +2.2s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
+           +2.709s  #27    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
+           +3.206s  #35    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
+           +8.306s  #61    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/service-matchers.test.ts]
     `);
   });
@@ -103,10 +103,10 @@ describe('toHaveInjectedFault', () => {
       'outage' was injected 4 times, from +2.2s to +8.306s
       faults injected in the run: outage on 'llm' ×4
       trace excerpt:
-             +2.2s  #17    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
-           +2.709s  #24    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
-           +3.206s  #31    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
-           +8.306s  #52    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503
+             +2.2s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
+           +2.709s  #27    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
+           +3.206s  #35    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
+           +8.306s  #61    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/service-matchers.test.ts]
     `);
   });
