@@ -5,8 +5,9 @@
  * already carry both.
  */
 import { test } from 'vitest';
+import { resolveSeed } from '../simulators/kernel/seed.js';
 import { simulate } from '../simulators/kernel/simulate.js';
-import type { SimulateOptions } from '../simulators/kernel/simulate-options.js';
+import { resolveOptions, type SimulateOptions } from '../simulators/kernel/simulate-options.js';
 import type { SimulationResult } from '../simulators/kernel/simulation-result.js';
 import type { Sim } from '../simulators/sim.js';
 import { duration } from '../time/duration.js';
@@ -51,11 +52,13 @@ const DEFAULT_WALL_TIMEOUT_MS = 60_000;
  */
 export const simTest: SimTest = Object.assign(
   (name: string, body: (sim: Sim) => unknown, options?: SimulateOptions): void => {
+    checkOptions(options);
     test(name, () => runSimulation(options, body), timeoutOf(options));
   },
   {
     each(cases: readonly unknown[]) {
       return (name: string, body: (sim: Sim, ...args: any[]) => unknown, options?: SimulateOptions) => {
+        checkOptions(options);
         test.each(cases as unknown[])(
           name,
           (...args: unknown[]) => runSimulation(options, (sim) => body(sim, ...args)),
@@ -90,6 +93,11 @@ function withSeed(error: unknown, result: SimulationResult): Error {
     }
   }
   return new Error(`the simulation body threw ${describeError(error)}\n${line}`, { cause: error });
+}
+
+/** Bad options fail when the test is defined (a misspelt key must not wait for the run). */
+function checkOptions(options: SimulateOptions | undefined): void {
+  resolveOptions(options ?? {}, resolveSeed(options?.seed));
 }
 
 function timeoutOf(options: SimulateOptions | undefined): number {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
 import type { Sim } from '../../src/index.js';
+import { Trace } from '../../src/trace/trace.js';
 
 /*
  * Every public factory rejects a misspelt option key with a `ConfigError` naming
@@ -28,6 +29,15 @@ const CASES: Record<string, Case> = {
   retryBudget: ['capacty', (api) => api.retryBudget({ capacty: 5 })],
   parseAgentflowConfig: ['sorce', (api) => api.parseAgentflowConfig('', { sorce: 'x.toml' })],
   scenario: ['sed', (api) => api.scenario('s', () => {}, { sed: 1 })],
+  simTest: ['sed', (api) => api.simTest('s', () => {}, { sed: 1 })],
+  'matchers.toHaveTrippedBreaker': [
+    'tims',
+    (api) => api.matchers.toHaveTrippedBreaker.call(matcherThis, runOf(), 'llm', { tims: 1 }),
+  ],
+  'matchers.toHaveRetried': [
+    'nme',
+    (api) => api.matchers.toHaveRetried.call(matcherThis, runOf(), 1, { nme: 'llm' }),
+  ],
   renderHtmlReport: ['titel', (api) => api.renderHtmlReport([], { titel: 'x' })],
   'invariants.breaker': ['nam', (api) => api.invariants.breaker({ nam: 'b' })],
   'invariants.retry': ['nam', (api) => api.invariants.retry({ nam: 'r' })],
@@ -122,6 +132,10 @@ const CASES: Record<string, Case> = {
   ],
 };
 
+/** A matcher's `this` and a result-shaped value (an empty trace). */
+const matcherThis = { isNot: false, equals: Object.is };
+const runOf = () => ({ seed: 1, outcome: 'ok', rerun: '', stats: {}, trace: new Trace() });
+
 /** Exported functions (and namespaces) that take no options object, and why. */
 const NO_OPTIONS: Record<string, string> = {
   loadAgentflowConfig: 'takes a path (checked: a non-string is a ConfigError)',
@@ -141,6 +155,21 @@ const NO_OPTIONS: Record<string, string> = {
   'invariants.all': 'no options',
   'sim.heal': 'no arguments',
   isScenario: 'a type guard',
+  isSimulationResult: 'a type guard',
+  'matchers.toHaveBreakerState': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveBreakerTransitions':
+    'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveRejectedCalls': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveHonoredRetryAfter':
+    'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveCalledService': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveInjectedFault': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveCompletedWithin':
+    'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveSucceeded': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveFailedWith': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toHaveFallenBackTo': 'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toBeDeterministic': 'a matcher: its arguments are compared values, each checked (ConfigError)',
   summarize: 'takes a run, a trace or events',
   toChromeTrace: 'takes a run, a trace or events',
   'sim.withSwarm': 'private',
