@@ -2,22 +2,15 @@
  * The seed's end-to-end flow as a faultline scenario: a researcher → analyzer →
  * validator → formatter team answers questions using an LLM (reached through the
  * unmodified openai SDK) and a `web_search` tool service. Every LLM call goes
- * through the breaker + retry that the seed's agentflow.toml configures.
+ * through the policies the seed's agentflow.toml describes (`policiesFromConfig`:
+ * retry around the breaker).
  *
  * The world misbehaves on schedule: a 429 storm from 2m to 3m30s trips the
  * breaker (and it must recover), and `web_search` is down from 6m to 8m (the
  * team must still answer: `partial_success`, with a visible fallback).
  */
 import { fileURLToPath } from 'node:url';
-import {
-  AgentState,
-  breakerOptionsFromConfig,
-  dist,
-  faults,
-  loadAgentflowConfig,
-  retryOptionsFromConfig,
-  type Sim,
-} from 'faultline';
+import { AgentState, dist, faults, loadAgentflowConfig, policiesFromConfig, type Sim } from 'faultline';
 import OpenAI from 'openai';
 
 const configPath = fileURLToPath(new URL('./agentflow.toml', import.meta.url));
@@ -56,18 +49,15 @@ export async function researchTeam(
     handle: (query: string) => [`https://example.org/${encodeURIComponent(query)}`],
   });
 
-  const breaker = sim.breaker('llm', breakerOptionsFromConfig(cfg));
-  const retry = sim.retry('llm', retryOptionsFromConfig(cfg));
+  const llmPolicy = policiesFromConfig(cfg, { sim, name: 'llm' });
   const ask = (prompt: string) =>
-    retry.execute((_attempt, signal) =>
-      breaker.execute(async () => {
-        const completion = await openai.chat.completions.create(
-          { model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] },
-          { signal },
-        );
-        return completion.choices[0]?.message.content ?? '';
-      }),
-    );
+    llmPolicy.pipeline.execute(async (signal) => {
+      const completion = await openai.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] },
+        { signal },
+      );
+      return completion.choices[0]?.message.content ?? '';
+    });
 
   // An LLM-backed step; when the LLM is unavailable it degrades to a cached answer.
   const llmStep = (name: string, key: string, prompt: (s: AgentState) => string) =>
@@ -125,6 +115,6 @@ export async function researchTeam(
     else summary.success++;
     if (run.status === 'failure') throw run.error;
   });
-  summary.breakerState = breaker.state;
+  summary.breakerState = llmPolicy.breaker?.state ?? 'none';
   return summary;
 }

@@ -2,12 +2,23 @@ import { ConfigError } from '../errors/config-error.js';
 import { type SwarmOptions, swarm } from '../faults/swarm.js';
 import { booleanOption, checkOptions, keysExcept, optionPath } from '../options/validate.js';
 import type { Random, Seed } from '../random/random.js';
+import { type Bulkhead, type BulkheadOptions, bulkhead } from '../resilience/bulkhead.js';
+import { type Cache, type CacheOptions, cache } from '../resilience/cache.js';
 import {
   CIRCUIT_BREAKER_KEYS,
   type CircuitBreaker,
   type CircuitBreakerOptions,
   circuitBreaker,
 } from '../resilience/circuit-breaker.js';
+import { type Fallback, type FallbackStep, fallback } from '../resilience/fallback.js';
+import { type HedgeOptions, type HedgePolicy, hedge } from '../resilience/hedge.js';
+import {
+  type Backend,
+  type LoadBalancer,
+  type LoadBalancerOptions,
+  loadBalancer,
+} from '../resilience/load-balancer.js';
+import { type RateLimiter, type RateLimiterOptions, rateLimiter } from '../resilience/rate-limiter.js';
 import { RETRY_KEYS, type RetryOptions, type RetryPolicy, retry } from '../resilience/retry.js';
 import { TIMEOUT_KEYS, type TimeoutOptions, type TimeoutPolicy, timeout } from '../resilience/timeout.js';
 import type { Clock } from '../time/clock.js';
@@ -142,6 +153,98 @@ export class Sim {
   ): TimeoutPolicy {
     const checked = checkOptions('sim.timeout', options, keysExcept(TIMEOUT_KEYS, BOUND));
     return timeout(after, { ...checked, name, clock: this.clock, trace: this.trace });
+  }
+
+  /**
+   * A bulkhead bound to this run's clock and trace (the same primitive as `bulkhead`).
+   *
+   * @example
+   * ```ts
+   * const pool = sim.bulkhead('search', { maxConcurrent: 4, maxQueue: 8 });
+   * ```
+   */
+  bulkhead(name: string, options: Omit<BulkheadOptions, 'name' | 'clock' | 'trace'>): Bulkhead {
+    return bulkhead({ random: this.rootRandom.fork(`bulkhead:${name}`), ...options, ...this.bound(name) });
+  }
+
+  /**
+   * A token-bucket rate limiter bound to this run's clock and trace (as `rateLimiter`).
+   *
+   * @example
+   * ```ts
+   * const limiter = sim.rateLimiter('llm', { rate: '10/s', burst: 5, mode: 'wait' });
+   * ```
+   */
+  rateLimiter(name: string, options: Omit<RateLimiterOptions, 'name' | 'clock' | 'trace'>): RateLimiter {
+    return rateLimiter({
+      random: this.rootRandom.fork(`rateLimiter:${name}`),
+      ...options,
+      ...this.bound(name),
+    });
+  }
+
+  /**
+   * A load balancer bound to this run's clock and trace, with a seeded stream for
+   * `random` (as `loadBalancer`). Health checks run on virtual time; `close()` it
+   * when done so no timer is left pending.
+   *
+   * @example
+   * ```ts
+   * const lb = sim.loadBalancer('models', { backends: [a, b, c], strategy: 'round_robin' });
+   * ```
+   */
+  loadBalancer<B extends Backend>(
+    name: string,
+    options: Omit<LoadBalancerOptions<B>, 'name' | 'clock' | 'trace'>,
+  ): LoadBalancer<B> {
+    return loadBalancer<B>({
+      random: this.rootRandom.fork(`loadBalancer:${name}`),
+      ...options,
+      ...this.bound(name),
+    });
+  }
+
+  /**
+   * A fallback chain traced in this run (as `fallback`).
+   *
+   * @example
+   * ```ts
+   * const answer = sim.fallback('answer', [['live', () => llm.call(q)], ['canned', () => 'busy']]);
+   * ```
+   */
+  fallback<T>(name: string, steps: readonly FallbackStep<T>[]): Fallback<T> {
+    return fallback(steps, { random: this.rootRandom.fork(`fallback:${name}`), ...this.bound(name) });
+  }
+
+  /**
+   * A hedging policy bound to this run's clock and trace (as `hedge`).
+   *
+   * @example
+   * ```ts
+   * const h = sim.hedge('search', { delay: '200ms', maxAttempts: 2 });
+   * ```
+   */
+  hedge(name: string, options: Omit<HedgeOptions, 'name' | 'clock' | 'trace'>): HedgePolicy {
+    return hedge({ random: this.rootRandom.fork(`hedge:${name}`), ...options, ...this.bound(name) });
+  }
+
+  /**
+   * A read-through cache expiring on this run's clock, traced (as `cache`).
+   *
+   * @example
+   * ```ts
+   * const answers = sim.cache<string, string>('answers', { ttl: '5m', maxEntries: 100 });
+   * ```
+   */
+  cache<K = string, V = unknown>(
+    name: string,
+    options: Omit<CacheOptions, 'name' | 'clock' | 'trace'>,
+  ): Cache<K, V> {
+    return cache<K, V>({ random: this.rootRandom.fork(`cache:${name}`), ...options, ...this.bound(name) });
+  }
+
+  private bound(name: string): { name: string; clock: Clock; trace: Trace } {
+    return { name, clock: this.clock, trace: this.trace };
   }
 
   /**

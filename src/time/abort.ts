@@ -3,14 +3,20 @@
  * signal that never aborts, a promise that only an abort settles, and racing a
  * promise against a signal.
  */
+import { setMaxListeners } from 'node:events';
 
 /** The signal's reason, or a standard `AbortError` when it has none. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** A signal that never aborts, shared so that the fast paths allocate nothing. */
+/**
+ * A signal that never aborts, shared so that the fast paths allocate nothing. Any
+ * number of concurrent waits may listen on it (Node would otherwise warn of a
+ * listener leak past 10), and its listeners never fire.
+ */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+setMaxListeners(0, NEVER_ABORTED);
 
 /** A promise that never settles unless `signal` aborts (then it rejects with the reason). Holds no timer. */
 export function never(signal: AbortSignal | undefined): Promise<never> {
