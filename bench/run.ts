@@ -2,12 +2,14 @@
 import { main as exploreWorkers } from './explore-workers.js';
 import { main as httpBoundary } from './http-boundary.js';
 import { main as kernel } from './kernel-throughput.js';
+import { main as patterns } from './patterns-overhead.js';
 import { main as resilience } from './resilience-overhead.js';
 import { main as timeCompression } from './time-compression.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['kernel-throughput', kernel],
   ['resilience-overhead', resilience],
+  ['patterns-overhead', patterns],
   ['time-compression', timeCompression],
   ['http-boundary', httpBoundary],
   ['explore-workers', exploreWorkers],

@@ -126,7 +126,7 @@ export class Bulkhead {
     };
   }
 
-  private async run<T>(
+  private run<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     signal: AbortSignal | undefined,
     call: number,
@@ -139,13 +139,29 @@ export class Bulkhead {
       if (queuedAt >= 0) data.waited = this.clock.now() - queuedAt;
       this.trace.emit('bulkhead.admitted', this.name, data);
     }
+    let work: Promise<T>;
     try {
-      return await fn(signal ?? NEVER_ABORTED);
-    } finally {
-      this.running--;
-      if (this.tracing) this.trace.emit('bulkhead.released', this.name, { call, running: this.running });
-      this.next();
+      work = Promise.resolve(fn(signal ?? NEVER_ABORTED));
+    } catch (error) {
+      work = Promise.reject(error);
     }
+    // One derived promise, no async frame: the slot is released when the work settles.
+    return work.then(
+      (value) => {
+        this.release(call);
+        return value;
+      },
+      (error: unknown) => {
+        this.release(call);
+        throw error;
+      },
+    );
+  }
+
+  private release(call: number): void {
+    this.running--;
+    if (this.tracing) this.trace.emit('bulkhead.released', this.name, { call, running: this.running });
+    if (this.head < this.queue.length) this.next();
   }
 
   private enqueue<T>(

@@ -118,6 +118,8 @@ export class LoadBalancer<B extends Backend = Backend> {
   private readonly failureCount: number[];
   private readonly eligible: (i: number) => boolean;
   private calls = 0;
+  /** Whether call durations are measured: for `performance_based` and for the trace. */
+  private readonly timing: boolean;
 
   constructor(options: LoadBalancerOptions<B>) {
     const o = checkOptions(OWNER, options, KEYS, true);
@@ -183,7 +185,11 @@ export class LoadBalancer<B extends Backend = Backend> {
         this.healthReport(i, ok, error, changed),
       );
     }
-    this.eligible = (i) => this.isEligible(i);
+    this.timing = this.strategy === 'performance_based' || this.tracing;
+    this.eligible =
+      this.health === undefined && this.outliers === undefined && this.breakers === undefined
+        ? () => true
+        : (i) => this.isEligible(i);
     if (this.tracing) this.trace.emit('load-balancer.declared', this.name, declared);
   }
 
@@ -244,7 +250,7 @@ export class LoadBalancer<B extends Backend = Backend> {
     return true;
   }
 
-  private async attempt<T>(
+  private attempt<T>(
     fn: (backend: B, signal: AbortSignal) => T | PromiseLike<T>,
     signal: AbortSignal | undefined,
     call: number,
@@ -255,43 +261,66 @@ export class LoadBalancer<B extends Backend = Backend> {
     const backend = this.backends[i]!;
     this.inFlight[i]!++;
     this.callCount[i]!++;
-    const started = this.clock.now();
+    const started = this.timing ? this.clock.now() : 0;
     if (this.tracing) {
       const data: DraftData<'load-balancer.picked'> = { call, backend: backend.name, attempt };
       if (tried !== undefined) data.tried = this.backends.filter((_, k) => tried[k]).map((b) => b.name);
       this.trace.emit('load-balancer.picked', this.name, data);
     }
-    let value: T;
-    try {
-      const breaker = this.breakers?.[i];
-      value =
-        breaker === undefined
-          ? await fn(backend, signal ?? NEVER_ABORTED)
-          : await breaker.execute((s) => fn(backend, s), signal);
-    } catch (error) {
-      this.inFlight[i]!--;
-      if (!this.failed(call, i, error, started)) throw error;
-      if (signal?.aborted || attempt >= this.maxFailover) throw error;
-      const next = tried ?? new Array<boolean>(this.backends.length).fill(false);
-      next[i] = true;
-      const j = this.picker.pick((k) => !next[k] && this.isEligible(k));
-      if (j < 0) {
-        this.noBackend(call, attempt + 1);
-        throw error;
+    let work: Promise<T>;
+    const breaker = this.breakers?.[i];
+    if (breaker !== undefined) {
+      work = breaker.execute((s) => fn(backend, s), signal);
+    } else {
+      try {
+        work = Promise.resolve(fn(backend, signal ?? NEVER_ABORTED));
+      } catch (error) {
+        work = Promise.reject(error);
       }
-      return this.attempt(fn, signal, call, j, attempt + 1, next);
     }
+    // One derived promise and no async frame on the way through.
+    return work.then(
+      (value) => {
+        this.inFlight[i]!--;
+        this.succeeded(call, i, started);
+        return value;
+      },
+      (error: unknown) => this.failover(fn, signal, call, i, attempt, tried, error, started),
+    );
+  }
+
+  /** After a failed attempt: records it, then the next backend's attempt or the error. */
+  private failover<T>(
+    fn: (backend: B, signal: AbortSignal) => T | PromiseLike<T>,
+    signal: AbortSignal | undefined,
+    call: number,
+    i: number,
+    attempt: number,
+    tried: boolean[] | undefined,
+    error: unknown,
+    started: number,
+  ): Promise<T> {
     this.inFlight[i]!--;
-    this.succeeded(call, i, started);
-    return value;
+    if (!this.failed(call, i, error, started)) throw error;
+    if (signal?.aborted || attempt >= this.maxFailover) throw error;
+    const next = tried ?? new Array<boolean>(this.backends.length).fill(false);
+    next[i] = true;
+    const j = this.picker.pick((k) => !next[k] && this.isEligible(k));
+    if (j < 0) {
+      this.noBackend(call, attempt + 1);
+      throw error;
+    }
+    return this.attempt(fn, signal, call, j, attempt + 1, next);
   }
 
   private succeeded(call: number, i: number, started: number): void {
-    const latency = this.clock.now() - started;
     this.successRate[i]! += EMA_ALPHA * (1 - this.successRate[i]!);
-    this.latencyMs[i] =
-      this.callCount[i] === 1 ? latency : this.latencyMs[i]! + EMA_ALPHA * (latency - this.latencyMs[i]!);
     this.outliers?.success(i);
+    if (!this.timing) return;
+    const latency = this.timing ? this.clock.now() - started : 0;
+    if (this.timing)
+      this.latencyMs[i] =
+        this.callCount[i] === 1 ? latency : this.latencyMs[i]! + EMA_ALPHA * (latency - this.latencyMs[i]!);
     if (this.tracing) {
       this.trace.emit('load-balancer.success', this.name, { call, backend: this.backends[i]!.name, latency });
     }
@@ -316,9 +345,10 @@ export class LoadBalancer<B extends Backend = Backend> {
     if (rejectedByBreaker) return true;
     this.failureCount[i]!++;
     this.successRate[i]! += EMA_ALPHA * (0 - this.successRate[i]!);
-    const latency = this.clock.now() - started;
-    this.latencyMs[i] =
-      this.callCount[i] === 1 ? latency : this.latencyMs[i]! + EMA_ALPHA * (latency - this.latencyMs[i]!);
+    const latency = this.timing ? this.clock.now() - started : 0;
+    if (this.timing)
+      this.latencyMs[i] =
+        this.callCount[i] === 1 ? latency : this.latencyMs[i]! + EMA_ALPHA * (latency - this.latencyMs[i]!);
     const verdict = this.outliers?.failure(i);
     if (verdict !== undefined && this.tracing) {
       if (verdict.kind === 'ejected') {

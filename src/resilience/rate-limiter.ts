@@ -178,14 +178,15 @@ export class RateLimiter {
    * const answer = await limiter.execute((signal) => llm.complete(prompt, { signal }));
    * ```
    */
-  async execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {
+  execute<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, signal?: AbortSignal): Promise<T> {
     if (this.waiters.length === 0 && !signal?.aborted) {
       const now = this.clock.now();
-      if (this.tryGrant(now, this.calls++, now)) return fn(signal ?? NEVER_ABORTED);
-      this.calls--;
+      if (this.tryGrant(now, this.calls, now)) {
+        this.calls++;
+        return run(fn, signal);
+      }
     }
-    await this.acquire(signal);
-    return fn(signal ?? NEVER_ABORTED);
+    return this.acquire(signal).then(() => run(fn, signal));
   }
 
   /** A snapshot: tokens now, waiters and counters. */
@@ -242,6 +243,18 @@ export class RateLimiter {
       head.resolve();
     }
     this.schedule();
+  }
+}
+
+/** Calls `fn` as a promise (a synchronous throw becomes a rejection) without an extra async frame. */
+function run<T>(
+  fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  try {
+    return Promise.resolve(fn(signal ?? NEVER_ABORTED));
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
