@@ -315,6 +315,10 @@ describe('the other invariants', () => {
       'timeout',
       'accounting',
       'liveness.breakerRecloses',
+      'bulkhead',
+      'rateLimiter',
+      'loadBalancer',
+      'hedge',
     ]);
   });
 });

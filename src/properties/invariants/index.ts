@@ -7,10 +7,14 @@ import type { Invariant } from '../invariant.js';
 import { accounting } from './accounting.js';
 import { breaker } from './breaker.js';
 import { breakerRecloses } from './breaker-recloses.js';
+import { bulkhead } from './bulkhead.js';
 import { define } from './define.js';
+import { hedge } from './hedge.js';
+import { loadBalancer } from './load-balancer.js';
 import { noLeaks } from './no-leaks.js';
 import { noRetryStorm } from './no-retry-storm.js';
 import { noSilentFailures } from './no-silent-failures.js';
+import { rateLimiter } from './rate-limiter.js';
 import { retry } from './retry.js';
 import { timeout } from './timeout.js';
 
@@ -27,6 +31,10 @@ const DEFAULTS: ReadonlyArray<() => Invariant> = [
   () => timeout(),
   () => accounting(),
   () => breakerRecloses(),
+  () => bulkhead(),
+  () => rateLimiter(),
+  () => loadBalancer(),
+  () => hedge(),
 ];
 
 /**
@@ -43,12 +51,16 @@ export const invariants = {
   retry,
   timeout,
   accounting,
+  bulkhead,
+  rateLimiter,
+  loadBalancer,
+  hedge,
   liveness: { breakerRecloses },
   noRetryStorm,
   noLeaks,
   noSilentFailures,
   define,
-  /** The default set (used when none are given): breaker, retry, timeout, accounting, liveness.breakerRecloses. */
+  /** The default set (used when none are given): breaker, retry, timeout, accounting, liveness.breakerRecloses, bulkhead, rateLimiter, loadBalancer, hedge. */
   all(): Invariant[] {
     return DEFAULTS.map((make) => make());
   },
