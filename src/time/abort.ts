@@ -3,7 +3,6 @@
  * signal that never aborts, a promise that only an abort settles, and racing a
  * promise against a signal.
  */
-
 /** The signal's reason, or a standard `AbortError` when it has none. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
