@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors/config-error.js';
 import type { SwarmOptions } from '../../faults/swarm.js';
-import { checkOptions, optionKeys } from '../../options/validate.js';
+import { checkOptions, oneOf, optionKeys } from '../../options/validate.js';
 import type { Seed } from '../../random/random.js';
 import { type Duration, duration, formatDuration } from '../../time/duration.js';
 
@@ -35,6 +35,12 @@ export interface SimulateOptions {
   /** Also trace every virtual timer firing (`timer.fire`), to pinpoint non-determinism. Default false. */
   traceTimers?: boolean;
   /**
+   * Order of timers due at the same virtual time: `'creation'` (default, like Node)
+   * or `'random'`, a seeded order, so races between agents are explored and a
+   * failing order replays from its seed.
+   */
+  ties?: 'creation' | 'random';
+  /**
    * Progress on long runs, about once per second of wall time: `true` prints a
    * line to stderr; a function receives the numbers. Default: off.
    */
@@ -65,6 +71,7 @@ export interface ResolvedOptions {
   wallTimeoutMs: number;
   epochMs: number;
   traceTimers: boolean;
+  ties: 'creation' | 'random';
   progress: ((info: SimulationProgress) => void) | undefined;
   swarm: SwarmOptions | undefined;
   /** True when `wallTimeout` was given (else the default may follow the test's timeout). */
@@ -82,6 +89,7 @@ const KEYS = optionKeys<SimulateOptions>()([
   'wallTimeout',
   'startTime',
   'traceTimers',
+  'ties',
   'progress',
   'swarm',
   'signal',
@@ -127,6 +135,7 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     wallTimeoutMs,
     epochMs: resolveEpoch(options.startTime),
     traceTimers: options.traceTimers ?? false,
+    ties: oneOf('simulate({ ties })', options.ties ?? 'creation', ['creation', 'random'] as const),
     progress: resolveProgress(options.progress),
     swarm: resolveSwarm(options.swarm),
     wallTimeoutSet: options.wallTimeout !== undefined,

@@ -98,6 +98,10 @@ async function runOnce<T>(
   const clock = new VirtualClock();
   const trace = new Trace(() => clock.time);
   const root = createRandom(options.seed);
+  if (options.ties === 'random') {
+    const ties = root.fork('ties');
+    clock.tieBreak = () => ties.next();
+  }
   const sim = new Sim(
     options.seed,
     options.name,

@@ -112,6 +112,12 @@ export class VirtualClock implements Clock {
   readonly heap = new TimerHeap<VirtualTimer>();
   private nextId = 1;
   private nextSeq = 0;
+  /**
+   * `simulate({ ties: 'random' })`: a seeded draw in [0, 1) per timer. Timers due
+   * at the same time are then ordered by it (creation order among equal draws):
+   * the draw goes in the high bits of `seq`, the creation counter in the low ones.
+   */
+  tieBreak: (() => number) | undefined;
 
   now(): number {
     return this.time;
@@ -159,7 +165,8 @@ export class VirtualClock implements Clock {
 
   private enqueue(timer: VirtualTimer, delay: number): void {
     timer.at = this.time + Math.max(delay, 0);
-    timer.seq = this.nextSeq++;
+    const tie = this.tieBreak;
+    timer.seq = tie === undefined ? this.nextSeq++ : Math.floor(tie() * 2 ** 20) * 2 ** 32 + this.nextSeq++;
     this.heap.push(timer);
     if (timer.hasRef()) this.refCount++;
   }
