@@ -26,7 +26,14 @@ export interface DeclaredBreakerConfig {
   mode?: 'consecutive' | 'rate';
 }
 
-const KEYS = ['failureThreshold', 'successThreshold', 'timeout', 'maxConcurrentCalls', 'halfOpen', 'mode'];
+export const DECLARED_BREAKER_KEYS = [
+  'failureThreshold',
+  'successThreshold',
+  'timeout',
+  'maxConcurrentCalls',
+  'halfOpen',
+  'mode',
+];
 
 function errorData(error: unknown): { name: string; message: string } {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -46,7 +53,7 @@ export class BreakerRecorder {
   ) {
     if (typeof name !== 'string' || name === '')
       throw new ConfigError(`${owner}(name)`, name, 'a non-empty string');
-    const d = checkOptions(owner, declared, KEYS, true);
+    const d = checkOptions(owner, declared, DECLARED_BREAKER_KEYS, true);
     const path = (k: string) => `${owner}({ ${k} })`;
     for (const k of ['failureThreshold', 'successThreshold', 'maxConcurrentCalls'] as const) {
       if (d[k] === undefined)

@@ -4,9 +4,11 @@
  * admitted when the breaker runs its function, rejected when `execute` fails
  * without running it; transitions are read from `state` around every call.
  */
+
+import { checkOptions } from '../options/validate.js';
 import type { Sim } from '../simulators/sim.js';
 import type { TracedBreakerState } from '../trace/event-map.js';
-import { BreakerRecorder, type DeclaredBreakerConfig } from './breaker-recorder.js';
+import { BreakerRecorder, DECLARED_BREAKER_KEYS, type DeclaredBreakerConfig } from './breaker-recorder.js';
 
 /** What `instrumentBreaker` needs of a breaker. */
 export interface BreakerLike {
@@ -42,6 +44,7 @@ export function instrumentBreaker(
   breaker: BreakerLike,
   declared: DeclaredBreakerConfig,
 ): InstrumentedBreaker {
+  checkOptions('instrumentBreaker', declared, DECLARED_BREAKER_KEYS, true);
   const recorder = new BreakerRecorder(sim.trace, name, declared, 'instrumentBreaker', traced(breaker.state));
   return {
     get state() {

@@ -40,6 +40,26 @@ const CASES: Record<string, Case> = {
   ],
   renderHtmlReport: ['titel', (api) => api.renderHtmlReport([], { titel: 'x' })],
   'invariants.breaker': ['nam', (api) => api.invariants.breaker({ nam: 'b' })],
+  checkResilience: [
+    'numRun',
+    (api) => api.checkResilience({ arbitraries: {}, scenario: () => {}, numRun: 5, failures: false }),
+  ],
+  'arb.retryConfig': ['maxRetriesUpto', (api) => api.arb.retryConfig({ maxRetriesUpto: 3 })],
+  'arb.faultPlan': ['horizn', (api) => api.arb.faultPlan({ horizon: '1m', horizn: '1m' })],
+  instrumentBreaker: [
+    'failureTreshold',
+    (api, sim) =>
+      api.instrumentBreaker(
+        sim,
+        'b',
+        { state: 'closed', execute: (f: () => unknown) => f() },
+        { failureTreshold: 1 },
+      ),
+  ],
+  instrumentRetry: [
+    'maxRetires',
+    (api, sim) => api.instrumentRetry(sim, 'r', { execute: (f: () => unknown) => f() }, { maxRetires: 1 }),
+  ],
   'invariants.retry': ['nam', (api) => api.invariants.retry({ nam: 'r' })],
   'invariants.noRetryStorm': [
     'maxAmplifcation',
@@ -148,6 +168,16 @@ const NO_OPTIONS: Record<string, string> = {
   at: 'builds a violation location from an event',
   violation: 'builds a violation',
   'invariants.timeout': 'no options',
+  'arb.breakerConfig': 'no options',
+  'arb.workload': 'no options',
+  'arb.latency': 'no options',
+  readPropertyFailure: 'takes a path',
+  savedFailures: 'takes a name and a directory',
+  writePropertyFailure: 'takes a failure record (written as given)',
+  describeViolation: 'formats a violation',
+  traceExcerpt: 'formats part of a trace',
+  isFaultSpec: 'a type guard',
+  reviveFaults: 'converts saved data',
   'invariants.accounting': 'no options',
   'invariants.noLeaks': 'no options',
   'invariants.noSilentFailures': 'no options',
