@@ -1,19 +1,15 @@
 import { ConfigError } from '../../errors/config-error.js';
-import { NonDeterminismError } from '../../errors/non-determinism-error.js';
-import { type PendingTask, SimulationDeadlockError } from '../../errors/simulation-deadlock-error.js';
-import { SimulationError, SimulationLimitError } from '../../errors/simulation-error.js';
+import { SimulationError } from '../../errors/simulation-error.js';
 import { UnobservedFailureError } from '../../errors/unobserved-failure-error.js';
 import { createRandom, type Seed } from '../../random/random.js';
-import { formatDuration } from '../../time/duration.js';
-import { canonicalLine } from '../../trace/canonical.js';
-import type { TraceEvent } from '../../trace/event.js';
 import { Trace } from '../../trace/trace.js';
 import { createHttpBridge } from '../http/bridge.js';
 import { listeningMswHandlers } from '../http/msw-handlers.js';
 import { causedByUnmatched, prependToMessage, unmatchedSummary } from '../http/unmatched-summary.js';
 import { Sim } from '../sim.js';
+import { abortedError, deadlockError, divergence, limitError, openHandlesError } from './diagnostics.js';
 import { installGlobals } from './global-patch.js';
-import { Kernel, type KernelOutcome, OPEN_HANDLES_GRACE_MS } from './kernel.js';
+import { Kernel, type KernelOutcome } from './kernel.js';
 import { Quiescence } from './quiescence.js';
 import { realPerformanceNow } from './real-globals.js';
 import { attachRerun } from './rerun.js';
@@ -219,30 +215,9 @@ async function runOnce<T>(
         unmatchedLine,
       );
     }
-    if (outcome.kind === 'aborted') {
-      throw new SimulationError(
-        'ABORTED',
-        `simulation cancelled at virtual ${formatDuration(clock.time)}: ${outcome.reason}. Every patched global was restored. Seed ${options.seed}; rerun: ${rerun}`,
-        options.seed,
-      );
-    }
-    if (outcome.kind === 'open-handles') {
-      throw new SimulationError(
-        'OPEN_HANDLES',
-        `the body${sim.tasks.length ? ' and its tasks' : ''} finished at virtual ${formatDuration(clock.time)}, but real work started during the run ` +
-          `was still open ${OPEN_HANDLES_GRACE_MS} ms of real time later, and virtual time cannot move while it is: ` +
-          `${outcome.handles.join('; ') || '(not identifiable)'}. Close it before the body returns (e.g. server.close()), ` +
-          `or unref() it. Seed ${options.seed}; rerun: ${rerun}`,
-        options.seed,
-      );
-    }
-    if (outcome.kind === 'limit') {
-      throw new SimulationLimitError(
-        outcome.limit,
-        `${unmatchedLine ? `${unmatchedLine}\n` : ''}simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}. Seed ${options.seed}; rerun: ${rerun}`,
-        options.seed,
-      );
-    }
+    if (outcome.kind === 'aborted') throw abortedError(options, clock, outcome.reason, rerun);
+    if (outcome.kind === 'open-handles') throw openHandlesError(options, sim, clock, outcome.handles, rerun);
+    if (outcome.kind === 'limit') throw limitError(options, clock, outcome, rerun, unmatchedLine);
     return {
       seed: options.seed,
       name: options.name,
@@ -299,71 +274,6 @@ function traceTimerFiring(clock: VirtualClock, trace: Trace): void {
     if (timer) trace.emit('timer.fire', undefined, { id: timer.id, kind: timer.kind, delay: timer.delay });
     return timer;
   };
-}
-
-function deadlockError(
-  options: ResolvedOptions,
-  sim: Sim,
-  bodySettled: boolean,
-  clock: VirtualClock,
-  inFlight: string[],
-  rerun: string,
-  unmatchedLine?: string,
-): SimulationDeadlockError {
-  const pending: PendingTask[] = [];
-  if (!bodySettled) pending.push({ name: '<body>', lastEvents: lastEvents(sim.trace, undefined) });
-  for (const task of sim.tasks) {
-    if (!task.settled) pending.push({ name: task.name, lastEvents: lastEvents(sim.trace, task.name) });
-  }
-  const lines = pending.map((p) => {
-    const last = p.lastEvents.length
-      ? p.lastEvents.map((e) => `      ${canonicalLine(e)}`).join('\n')
-      : '      (no events)';
-    return `  - ${p.name}, last events:\n${last}`;
-  });
-  const unref =
-    clock.heap.size > 0
-      ? ` (${clock.heap.size} unref'd timer(s) pending, which do not keep a run alive)`
-      : '';
-  const real = inFlight.length ? ` Still in flight: ${inFlight.join('; ')}.` : '';
-  const message =
-    (unmatchedLine ? `${unmatchedLine}\n` : '') +
-    `simulation deadlocked at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting, ` +
-    `no timer scheduled${unref} and no real I/O pending, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
-    `Likely a promise that never resolves, or real I/O that escaped the simulation. Seed ${options.seed}; rerun: ${rerun}`;
-  return new SimulationDeadlockError(message, options.seed, pending, clock.time);
-}
-
-function lastEvents(trace: Trace, actor: string | undefined, n = 3): TraceEvent[] {
-  const events = trace.events;
-  const out: TraceEvent[] = [];
-  for (let i = events.length - 1; i >= 0 && out.length < n; i--) {
-    const e = events[i]!;
-    if (actor === undefined ? e.kind !== 'sim.end' : e.actor === actor) out.unshift(e);
-  }
-  return out;
-}
-
-function divergence(options: ResolvedOptions, a: Trace, b: Trace, rerun: string): NonDeterminismError {
-  const n = Math.max(a.length, b.length);
-  let i = 0;
-  for (; i < n; i++) {
-    const x = a.events[i];
-    const y = b.events[i];
-    if (!x || !y || canonicalLine(x) !== canonicalLine(y)) break;
-  }
-  const x = a.events[i];
-  const y = b.events[i];
-  const show = (e: TraceEvent | undefined) => (e ? canonicalLine(e) : '(run ended)');
-  const hint = options.traceTimers ? '' : ' Rerun with traceTimers: true to see timer firings in the trace.';
-  return new NonDeterminismError(
-    `two runs with seed ${options.seed} diverged at event #${i}:\n  run 1: ${show(x)}\n  run 2: ${show(y)}\n` +
-      `Something in the scenario reads real time, unseeded randomness or real I/O, or depends on state left by the previous run.${hint} Rerun: ${rerun}`,
-    options.seed,
-    i,
-    x,
-    y,
-  );
 }
 
 export type { Seed };
