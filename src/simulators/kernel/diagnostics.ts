@@ -6,6 +6,7 @@ import { canonicalLine } from '../../trace/canonical.js';
 import type { TraceEvent } from '../../trace/event.js';
 import type { Trace } from '../../trace/trace.js';
 import type { Sim } from '../sim.js';
+import { userFrame } from './call-site.js';
 import { type KernelOutcome, OPEN_HANDLES_GRACE_MS } from './kernel.js';
 import type { ResolvedOptions } from './simulate-options.js';
 import type { VirtualClock } from './virtual-clock.js';
@@ -53,9 +54,13 @@ export function limitError(
   rerun: string,
   unmatchedLine: string | undefined,
 ): SimulationLimitError {
+  const onlyIntervals =
+    outcome.limit === 'maxTime' && clock.intervals > 0 && clock.intervals === clock.heap.size
+      ? `; only intervals were left to keep the run going: ${describeIntervals(clock).join('; ')}`
+      : '';
   return new SimulationLimitError(
     outcome.limit,
-    `${unmatchedLine ? `${unmatchedLine}\n` : ''}simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}. Seed ${options.seed}; rerun: ${rerun}`,
+    `${unmatchedLine ? `${unmatchedLine}\n` : ''}simulation stopped at virtual ${formatDuration(clock.time)}: ${outcome.detail}${onlyIntervals}. Seed ${options.seed}; rerun: ${rerun}`,
     options.seed,
   );
 }
@@ -69,17 +74,8 @@ export function deadlockError(
   rerun: string,
   unmatchedLine?: string,
 ): SimulationDeadlockError {
-  const pending: PendingTask[] = [];
-  if (!bodySettled) pending.push({ name: '<body>', lastEvents: lastEvents(sim.trace, undefined) });
-  for (const task of sim.tasks) {
-    if (!task.settled) pending.push({ name: task.name, lastEvents: lastEvents(sim.trace, task.name) });
-  }
-  const lines = pending.map((p) => {
-    const last = p.lastEvents.length
-      ? p.lastEvents.map((e) => `      ${canonicalLine(e)}`).join('\n')
-      : '      (no events)';
-    return `  - ${p.name}, last events:\n${last}`;
-  });
+  const pending = pendingTasks(sim, bodySettled);
+  const lines = pendingLines(pending);
   const unref =
     clock.heap.size > 0
       ? ` (${clock.heap.size} unref'd timer(s) pending, which do not keep a run alive)`
@@ -90,6 +86,55 @@ export function deadlockError(
     `simulation deadlocked at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting, ` +
     `no timer scheduled${unref} and no real I/O pending, so nothing can wake them.${real}\n${lines.join('\n')}\n` +
     `Likely a promise that never resolves, or real I/O that escaped the simulation. Seed ${options.seed}; rerun: ${rerun}`;
+  return new SimulationDeadlockError(message, options.seed, pending, clock.time);
+}
+
+function pendingTasks(sim: Sim, bodySettled: boolean): PendingTask[] {
+  const pending: PendingTask[] = [];
+  if (!bodySettled) pending.push({ name: '<body>', lastEvents: lastEvents(sim.trace, undefined) });
+  for (const task of sim.tasks) {
+    if (!task.settled) pending.push({ name: task.name, lastEvents: lastEvents(sim.trace, task.name) });
+  }
+  return pending;
+}
+
+function pendingLines(pending: PendingTask[]): string[] {
+  return pending.map((p) => {
+    const last = p.lastEvents.length
+      ? p.lastEvents.map((e) => `      ${canonicalLine(e)}`).join('\n')
+      : '      (no events)';
+    return `  - ${p.name}, last events:\n${last}`;
+  });
+}
+
+/** The queued intervals, each with its period and where it was created. */
+export function describeIntervals(clock: VirtualClock): string[] {
+  return clock.heap
+    .values()
+    .filter((t) => t.kind === 'interval')
+    .sort((a, b) => a.seq - b.seq)
+    .map((t) => {
+      const site = userFrame(t.site);
+      return `setInterval every ${formatDuration(t.delay)}${site ? ` created at ${site}` : ''}`;
+    });
+}
+
+/** The body waits, only intervals tick, and they change nothing observable. */
+export function idleIntervalsError(
+  options: ResolvedOptions,
+  sim: Sim,
+  bodySettled: boolean,
+  clock: VirtualClock,
+  firings: number,
+  rerun: string,
+): SimulationDeadlockError {
+  const pending = pendingTasks(sim, bodySettled);
+  const message =
+    `simulation stuck at virtual ${formatDuration(clock.time)}: ${pending.length} task(s) still waiting while only intervals are queued, ` +
+    `and ${firings} interval firings in a row changed nothing observable (no timer created or cleared, no trace event, no task settled), ` +
+    `so nothing will wake them. The intervals: ${describeIntervals(clock).join('; ')}.\n${pendingLines(pending).join('\n')}\n` +
+    `Clear the intervals when the work they serve ends; if they do make progress that leaves no trace, raise maxIdleIntervals (${options.maxIdleIntervals}). ` +
+    `Seed ${options.seed}; rerun: ${rerun}`;
   return new SimulationDeadlockError(message, options.seed, pending, clock.time);
 }
 

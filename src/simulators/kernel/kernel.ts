@@ -21,6 +21,7 @@ export type KernelOutcome =
   | { kind: 'limit'; limit: 'maxSteps' | 'maxTime' | 'wallTimeout'; detail: string }
   | { kind: 'uncaught'; error: unknown }
   | { kind: 'open-handles'; handles: string[] }
+  | { kind: 'idle-intervals'; firings: number }
   | { kind: 'aborted'; reason: string };
 
 export interface KernelLimits {
@@ -28,6 +29,8 @@ export interface KernelLimits {
   maxSteps: number;
   maxTime: number;
   wallTimeoutMs: number;
+  /** Interval firings in a row, with only intervals queued and nothing observable happening, that end a stuck run. */
+  maxIdleIntervals: number;
   /** Called about once per second of wall time while the run goes on. */
   progress?: ((info: { steps: number; wallMs: number }) => void) | undefined;
 }
@@ -63,6 +66,8 @@ export class Kernel {
   private suspectSince = -1;
   private suspectActivity = -1;
   private stallSince = -1;
+  private idleIntervals = 0;
+  private idleMark = -1;
   private readonly tick = () => this.onTick();
 
   constructor(
@@ -159,6 +164,9 @@ export class Kernel {
     }
     this.suspectSince = -1;
     const timer = clock.takeNext()!;
+    if (timer.kind === 'interval' && !settled && until === undefined && clock.intervals === clock.heap.size) {
+      if (this.idleInterval()) return false;
+    } else this.idleIntervals = 0;
     this.patch.setTime(clock.time);
     VirtualClock.run(timer);
     return true;
@@ -176,6 +184,24 @@ export class Kernel {
       this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight() });
     }
     return false;
+  }
+
+  /**
+   * The body waits, only intervals are queued, and this interval firing follows
+   * another that changed nothing observable (no timer created or cleared, no
+   * trace event, no task settled): after `maxIdleIntervals` of those in a row
+   * nothing but an interval can ever wake the body, and none does.
+   */
+  private idleInterval(): boolean {
+    const activity = this.activity();
+    if (activity !== this.idleMark) {
+      this.idleMark = activity;
+      this.idleIntervals = 0;
+      return false;
+    }
+    if (++this.idleIntervals < this.limits.maxIdleIntervals) return false;
+    this.finish({ kind: 'idle-intervals', firings: this.idleIntervals });
+    return true;
   }
 
   /** Body and tasks settled, real work still open: end after OPEN_HANDLES_GRACE_MS. */

@@ -1,5 +1,5 @@
 import { type AsyncHook, createHook } from 'node:async_hooks';
-import { fileURLToPath } from 'node:url';
+import { type CallSite, captureSite, userFrame } from './call-site.js';
 
 /*
  * "Quiet" means no real work started during the run is still in flight. An
@@ -23,7 +23,7 @@ interface Tracked {
   /** Waits for outside events (a listening server, a watcher) rather than completing on its own. */
   readonly passive: boolean;
   readonly resource: any;
-  readonly site: { stack?: string };
+  readonly site: CallSite;
   /** The tracked resource whose callback created this one (a server created after a DNS lookup). */
   readonly parent: Tracked | undefined;
 }
@@ -60,11 +60,7 @@ export class Quiescence {
         if (type === 'Timeout' || type === 'Immediate') {
           if (this.ownCallbacks.has(resource._onTimeout ?? resource._onImmediate)) return;
         }
-        const site: { stack?: string } = {};
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 40;
-        Error.captureStackTrace(site);
-        Error.stackTraceLimit = limit;
+        const site = captureSite();
         const tracked = { type, passive: PASSIVE.has(type), resource, site, parent: this.byId.get(trigger) };
         if (typeof resource?.hasRef === 'function') this.handles.add(tracked);
         else if (isNativeRequest(type)) this.requests.add(tracked);
@@ -152,7 +148,7 @@ function describe(t: Tracked): string {
     what = `a listening server (${t.type}${address(r)})`;
   else if (t.type === 'TCPWRAP') what = `a socket (${t.type}${address(r)})`;
   let site: string | undefined;
-  for (let at: Tracked | undefined = t; at && !site; at = at.parent) site = creationSite(at.site.stack);
+  for (let at: Tracked | undefined = t; at && !site; at = at.parent) site = userFrame(at.site);
   return site ? `${what} created at ${site}` : what;
 }
 
@@ -164,18 +160,4 @@ function address(handle: any): string {
   } catch {
     return '';
   }
-}
-
-const KERNEL_URL = new URL('.', import.meta.url).href;
-const KERNEL_DIR = fileURLToPath(KERNEL_URL);
-
-/** The first stack frame outside Node's internals and faultline's kernel. */
-function creationSite(stack: string | undefined): string | undefined {
-  if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    const frame = line.trim().replace(/^at /, '');
-    if (frame.includes('node:') || frame.includes(KERNEL_DIR) || frame.includes(KERNEL_URL)) continue;
-    return frame;
-  }
-  return undefined;
 }

@@ -19,6 +19,12 @@ export interface SimulateOptions {
   /** Stop with `SimulationLimitError` before virtual time passes this. Default 30 days (or `until`). */
   maxTime?: Duration;
   /**
+   * A body (or task) still waiting while only intervals are queued, after this many
+   * interval firings in a row that changed nothing observable, is stuck:
+   * `SimulationDeadlockError` naming the intervals. Default 10,000. Not applied with `until`.
+   */
+  maxIdleIntervals?: number;
+  /**
    * Real-time watchdog: stop with `SimulationLimitError` after this much wall time.
    * Default 60 s; under vitest, 80% of the calling test's timeout when that is less.
    * No limit can interrupt a body stuck in a synchronous loop or an endless
@@ -69,6 +75,7 @@ export interface ResolvedOptions {
   maxSteps: number;
   maxTime: number;
   wallTimeoutMs: number;
+  maxIdleIntervals: number;
   epochMs: number;
   traceTimers: boolean;
   ties: 'creation' | 'random';
@@ -87,6 +94,7 @@ const KEYS = optionKeys<SimulateOptions>()([
   'maxSteps',
   'maxTime',
   'wallTimeout',
+  'maxIdleIntervals',
   'startTime',
   'traceTimers',
   'ties',
@@ -133,6 +141,7 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     maxSteps,
     maxTime,
     wallTimeoutMs,
+    maxIdleIntervals: resolveMaxIdleIntervals(options.maxIdleIntervals),
     epochMs: resolveEpoch(options.startTime),
     traceTimers: options.traceTimers ?? false,
     ties: oneOf('simulate({ ties })', options.ties ?? 'creation', ['creation', 'random'] as const),
@@ -141,6 +150,14 @@ export function resolveOptions(options: SimulateOptions, seed: Seed): ResolvedOp
     wallTimeoutSet: options.wallTimeout !== undefined,
     signal: resolveSignal(options.signal),
   };
+}
+
+function resolveMaxIdleIntervals(value: unknown): number {
+  if (value === undefined) return 10_000;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ConfigError('simulate({ maxIdleIntervals })', value, 'an integer >= 1');
+  }
+  return value;
 }
 
 function resolveSignal(value: unknown): AbortSignal | undefined {

@@ -7,7 +7,14 @@ import { createHttpBridge } from '../http/bridge.js';
 import { listeningMswHandlers } from '../http/msw-handlers.js';
 import { causedByUnmatched, prependToMessage, unmatchedSummary } from '../http/unmatched-summary.js';
 import { Sim } from '../sim.js';
-import { abortedError, deadlockError, divergence, limitError, openHandlesError } from './diagnostics.js';
+import {
+  abortedError,
+  deadlockError,
+  divergence,
+  idleIntervalsError,
+  limitError,
+  openHandlesError,
+} from './diagnostics.js';
 import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome } from './kernel.js';
 import { Quiescence } from './quiescence.js';
@@ -218,6 +225,9 @@ async function runOnce<T>(
     if (outcome.kind === 'aborted') throw abortedError(options, clock, outcome.reason, rerun);
     if (outcome.kind === 'open-handles') throw openHandlesError(options, sim, clock, outcome.handles, rerun);
     if (outcome.kind === 'limit') throw limitError(options, clock, outcome, rerun, unmatchedLine);
+    if (outcome.kind === 'idle-intervals') {
+      throw idleIntervalsError(options, sim, bodySettled, clock, outcome.firings, rerun);
+    }
     return {
       seed: options.seed,
       name: options.name,

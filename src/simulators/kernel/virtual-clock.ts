@@ -1,6 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { abortReason } from '../../time/abort.js';
 import type { Clock, TimerHandle } from '../../time/clock.js';
+import { type CallSite, captureSite } from './call-site.js';
 import { type HeapEntry, TimerHeap } from './timer-heap.js';
 
 /*
@@ -22,6 +23,8 @@ export class VirtualTimer extends AsyncResource implements HeapEntry, TimerHandl
   at = 0;
   seq = 0;
   heapIndex = -1;
+  /** Where an interval was created (captured for intervals only, for diagnostics). */
+  site: CallSite | undefined;
   private refed = true;
 
   constructor(
@@ -109,6 +112,8 @@ export class VirtualClock implements Clock {
   refCount = 0;
   /** Timers created so far (an activity counter for the kernel). */
   created = 0;
+  /** Interval timers in the queue (when it equals `heap.size`, only intervals are left). */
+  intervals = 0;
   readonly heap = new TimerHeap<VirtualTimer>();
   private nextId = 1;
   private nextSeq = 0;
@@ -158,6 +163,7 @@ export class VirtualClock implements Clock {
       throw new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
     }
     const timer = new VirtualTimer(this, this.nextId++, kind, delay, callback, args);
+    if (kind === 'interval') timer.site = captureSite();
     this.created++;
     this.enqueue(timer, delay);
     return timer;
@@ -169,10 +175,16 @@ export class VirtualClock implements Clock {
     timer.seq = tie === undefined ? this.nextSeq++ : Math.floor(tie() * 2 ** 20) * 2 ** 32 + this.nextSeq++;
     this.heap.push(timer);
     if (timer.hasRef()) this.refCount++;
+    if (timer.kind === 'interval') this.intervals++;
+  }
+
+  private removed(timer: VirtualTimer): void {
+    if (timer.hasRef()) this.refCount--;
+    if (timer.kind === 'interval') this.intervals--;
   }
 
   reschedule(timer: VirtualTimer, delay: number): void {
-    if (this.heap.remove(timer) && timer.hasRef()) this.refCount--;
+    if (this.heap.remove(timer)) this.removed(timer);
     this.enqueue(timer, delay);
   }
 
@@ -180,7 +192,7 @@ export class VirtualClock implements Clock {
     if (!timer) return;
     if (this.heap.remove(timer)) {
       this.created++;
-      if (timer.hasRef()) this.refCount--;
+      this.removed(timer);
     }
   }
 
@@ -204,7 +216,7 @@ export class VirtualClock implements Clock {
   takeNext(): VirtualTimer | undefined {
     const timer = this.heap.pop();
     if (!timer) return undefined;
-    if (timer.hasRef()) this.refCount--;
+    this.removed(timer);
     if (timer.at > this.time) this.time = timer.at;
     if (timer.kind === 'interval') this.enqueue(timer, timer.delay);
     return timer;
