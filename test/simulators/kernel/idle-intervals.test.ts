@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, SimulationDeadlockError, SimulationLimitError, simulate } from '../../../src/index.js';
+import {
+  ConfigError,
+  SimulationDeadlockError,
+  type SimulationLimitError,
+  simulate,
+} from '../../../src/index.js';
 
 const stuck = () => new Promise<never>(() => {});
 
@@ -76,7 +81,10 @@ describe('a run kept alive only by intervals', () => {
     const error = await simulate({ seed: 45, maxIdleIntervals: 5 }, async () => {
       setInterval(() => {}, 1000);
       await stuck();
-    }).catch((e: unknown) => e as Error);
+    }).then(
+      () => undefined as never,
+      (e: unknown) => e as Error,
+    );
     expect(error.message).toContain('5 interval firings in a row');
     await expect(simulate({ maxIdleIntervals: 0 }, () => 1)).rejects.toThrow(ConfigError);
   });
