@@ -2,7 +2,7 @@ import { NonDeterminismError } from '../../errors/non-determinism-error.js';
 import { type PendingTask, SimulationDeadlockError } from '../../errors/simulation-deadlock-error.js';
 import { SimulationError, SimulationLimitError } from '../../errors/simulation-error.js';
 import { formatDuration } from '../../time/duration.js';
-import { canonicalLine } from '../../trace/canonical.js';
+import { canonicalLine, canonicalValue } from '../../trace/canonical.js';
 import type { TraceEvent } from '../../trace/event.js';
 import type { Trace } from '../../trace/trace.js';
 import type { Sim } from '../sim.js';
@@ -167,5 +167,29 @@ export function divergence(options: ResolvedOptions, a: Trace, b: Trace, rerun: 
     i,
     x,
     y,
+  );
+}
+
+/** What the body ended with (outcome, value, error), canonical: equal for equal results in any process. */
+export function outcomeFingerprint(result: { outcome: string; value: unknown; error: unknown }): string {
+  return (
+    JSON.stringify(canonicalValue({ outcome: result.outcome, value: result.value, error: result.error })) ??
+    ''
+  );
+}
+
+/** Two runs with the same trace ended with different values. */
+export function valueDivergence(
+  options: ResolvedOptions,
+  a: string,
+  b: string,
+  events: number,
+  rerun: string,
+): NonDeterminismError {
+  return new NonDeterminismError(
+    `two runs with seed ${options.seed} recorded the same ${events} trace events but ended differently:\n  run 1: ${a}\n  run 2: ${b}\n` +
+      `The body's result depends on something outside the simulation (real time, unseeded randomness, state left by the previous run). Rerun: ${rerun}`,
+    options.seed,
+    events,
   );
 }

@@ -94,6 +94,10 @@ export function installGlobals(
       return controller.signal;
     };
     dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
+    // Virtual time is fractional (latency samples); real Date.now() is always whole,
+    // performance.now() is the fractional one.
+    const fakeNow = g.Date.now;
+    g.Date.now = () => Math.floor(fakeNow());
     if (extras.fetch) {
       unpatchNetwork.push(guardSockets(extras.routes));
       unpatchNetwork.push(installFetch(extras.fetch));

@@ -14,6 +14,8 @@ import {
   idleIntervalsError,
   limitError,
   openHandlesError,
+  outcomeFingerprint,
+  valueDivergence,
 } from './diagnostics.js';
 import { installGlobals } from './global-patch.js';
 import { Kernel, type KernelOutcome } from './kernel.js';
@@ -79,6 +81,9 @@ export async function simulate<T>(
   const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)
     throw divergence(resolved, first.trace, second.trace, first.rerun);
+  const a = outcomeFingerprint(first);
+  const b = outcomeFingerprint(second);
+  if (a !== b) throw valueDivergence(resolved, a, b, first.trace.length, first.rerun);
   return first;
 }
 
