@@ -74,7 +74,7 @@ export {
   type RequestOutcome,
 } from './simulators/agents/workload/request-ledger.js';
 export type { RequestFn, WorkloadResult, Workloads } from './simulators/agents/workload/workloads.js';
-export { createHttpBridge, type HttpBridge, type HttpRoute } from './simulators/http/bridge.js';
+export type { HttpRoute } from './simulators/http/bridge.js';
 export type {
   HttpReply,
   HttpRequest,
@@ -94,26 +94,14 @@ export type {
   SimulationResult,
   SimulationStats,
 } from './simulators/kernel/simulation-result.js';
-export {
-  createLlmService,
-  type LlmProvider,
-  type LlmService,
-  type LlmServiceOptions,
-} from './simulators/llm/llm-service.js';
-export {
-  createService,
-  type HandleInfo,
-  type Service,
-  type ServiceContext,
-  type ServiceOptions,
-} from './simulators/services/service.js';
+export type { LlmProvider, LlmService, LlmServiceOptions } from './simulators/llm/llm-service.js';
+export type { HandleInfo, Service, ServiceOptions } from './simulators/services/service.js';
 export type { Sim, TaskRecord } from './simulators/sim.js';
 export type { Clock, TimerHandle } from './time/clock.js';
 export { type Duration, duration, formatDuration } from './time/duration.js';
 export * from './time/manual-clock.js';
 export { type Rate, ratePerMs } from './time/rate.js';
 export { realClock } from './time/real-clock.js';
-export { canonicalLine } from './trace/canonical.js';
 export { type EventsMatching, isEvent, nullSink, type TraceEvent, type TraceSink } from './trace/event.js';
 export type {
   TraceData,

@@ -1,8 +1,8 @@
 /** Every error class faultline throws, each with a brand-based `is()` guard. */
 export * from './broken-circuit-error.js';
 export * from './bulkhead-rejected-error.js';
-export * from './config-error.js';
-export * from './faultline-error.js';
+export { ConfigError } from './config-error.js';
+export { FaultlineError } from './faultline-error.js';
 export * from './network-refused-error.js';
 export * from './no-healthy-backend-error.js';
 export * from './rate-limited-error.js';

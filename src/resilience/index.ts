@@ -18,9 +18,22 @@ export { type BackendLoad, performanceScore } from './balancing-strategy.js';
 export type { BreakerWindowOptions } from './breaker-window.js';
 export * from './bulkhead.js';
 export * from './cache.js';
-export * from './circuit-breaker.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerEvents,
+  type CircuitBreakerMetrics,
+  type CircuitBreakerOptions,
+  type CircuitState,
+  circuitBreaker,
+  type IsolationHandle,
+} from './circuit-breaker.js';
 export * from './classify-error.js';
-export * from './config-converters.js';
+export {
+  breakerEnabled,
+  breakerOptionsFromConfig,
+  retryEnabled,
+  retryOptionsFromConfig,
+} from './config-converters.js';
 export * from './fallback.js';
 export type { HealthCheckOptions, HealthCheckSettings } from './health-checker.js';
 export * from './hedge.js';
@@ -32,7 +45,7 @@ export type { OutlierEjectionOptions, OutlierEjectionSettings } from './outlier-
 export * from './pipeline.js';
 export * from './policies-from-config.js';
 export * from './rate-limiter.js';
-export * from './retry.js';
-export * from './retry-after.js';
-export * from './retry-budget.js';
-export * from './timeout.js';
+export { type RetryEvents, type RetryOptions, RetryPolicy, retry } from './retry.js';
+export { type HeadersLike, parseRetryAfter } from './retry-after.js';
+export { RetryBudget, type RetryBudgetOptions, retryBudget } from './retry-budget.js';
+export { type TimeoutMode, type TimeoutOptions, TimeoutPolicy, timeout } from './timeout.js';
