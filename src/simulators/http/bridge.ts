@@ -40,6 +40,7 @@ import {
   isHttpErrorReply,
   isHttpTarget,
   isRequestHandler,
+  isWebSocketHandler,
 } from './target.js';
 
 /** What the bridge needs from its simulation: where to trace, and the clock that stamps latencies. */
@@ -337,9 +338,13 @@ function makeRoute(base: string, target: HttpRouteTarget): Route {
   }
   if (
     isRequestHandler(target) ||
-    (Array.isArray(target) && target.length > 0 && target.every(isRequestHandler))
+    (Array.isArray(target) &&
+      target.some(isRequestHandler) &&
+      target.every((h) => isRequestHandler(h) || isWebSocketHandler(h)))
   ) {
-    const handlers: RequestHandler[] = Array.isArray(target) ? [...target] : [target as RequestHandler];
+    const handlers: RequestHandler[] = Array.isArray(target)
+      ? target.filter(isRequestHandler)
+      : [target as RequestHandler];
     const resolutionContext = { baseUrl: `${base}/` };
     return {
       base,

@@ -7,7 +7,7 @@
  * import the bridge and the bridge need not import them.
  */
 
-import type { RequestHandler } from 'msw';
+import type { RequestHandler, WebSocketHandler } from 'msw';
 
 /** A request as a simulated service sees it: header names lower case, body as text. */
 export interface HttpRequest {
@@ -65,8 +65,16 @@ export interface HttpTarget {
 /** A plain function answering a standard `Request`. */
 export type HttpHandlerFunction = (request: Request) => Response | Promise<Response>;
 
-/** Everything `sim.http(baseUrl, target)` accepts. */
-export type HttpRouteTarget = HttpTarget | HttpHandlerFunction | RequestHandler | readonly RequestHandler[];
+/**
+ * Everything `sim.http(baseUrl, target)` accepts. A list of msw handlers may hold
+ * WebSocket handlers too (as `server.listHandlers()` returns them); HTTP requests
+ * only meet the request handlers.
+ */
+export type HttpRouteTarget =
+  | HttpTarget
+  | HttpHandlerFunction
+  | RequestHandler
+  | readonly (RequestHandler | WebSocketHandler)[];
 
 /** An error a target rejects with to send an HTTP error response (a `ServiceError` with a status). */
 export interface HttpErrorReply {
@@ -91,12 +99,18 @@ export function isHttpTarget(value: unknown): value is HttpTarget {
   );
 }
 
+/** True for an msw WebSocket handler (`ws.link(url)`). */
+export function isWebSocketHandler(value: unknown): value is WebSocketHandler {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'websocket';
+}
+
 /** True for something shaped like an msw request handler. */
 export function isRequestHandler(value: unknown): value is RequestHandler {
   return (
     typeof value === 'object' &&
     value !== null &&
     typeof (value as { run?: unknown }).run === 'function' &&
-    typeof (value as { info?: unknown }).info === 'object'
+    typeof (value as { info?: unknown }).info === 'object' &&
+    (value as { kind?: unknown }).kind !== 'websocket'
   );
 }

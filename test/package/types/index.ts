@@ -1,5 +1,8 @@
 // `faultline`'s public types as a strict consumer uses them (see ../package.test.ts for the flags).
+
 import { type CircuitBreaker, dist, faults, type SimulationResult, simulate } from 'faultline';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
 
 const result: SimulationResult<number> = await simulate({ seed: 42, until: '1m' }, async (sim) => {
   const llm = sim.service('llm', {
@@ -35,3 +38,16 @@ const p99: number | undefined = summary.services[0]?.latency.p99;
 const html: string = renderHtmlReport(result, { title: 'x' });
 const chrome = toChromeTrace(result.trace);
 void [p99, html, chrome.traceEvents.length];
+
+// `sim.http` takes a service, an LLM and an msw server's handlers as they are, without casts.
+const server = setupServer(http.get('https://api.example.test/ping', () => HttpResponse.json({ ok: true })));
+await simulate({ seed: 1 }, async (sim) => {
+  sim.http('https://api.openai.com/v1', sim.llm('openai', { provider: 'openai' }));
+  sim.http('https://api.anthropic.com', sim.llm('anthropic', { provider: 'anthropic' }));
+  sim.http(
+    'https://search.test',
+    sim.service('search', { handle: (q: unknown) => ({ results: [String(q)] }) }),
+  );
+  sim.http('https://api.example.test', server.listHandlers());
+  sim.http('https://fn.test', (request: Request) => new Response(request.url));
+});
