@@ -26,7 +26,7 @@ const result = await simulate({ seed: 42 }, async (sim) => {
   return sim.workload.poisson({ rate: '2/s', for: '30m' }, (i) => researcher.run(`topic ${i}`));
 });
 
-const { started, succeeded, failed, rejected } = result.value!;
+const { started, succeeded, failed, rejected } = result.unwrap(); // throws if the body failed
 console.log(
   `seed ${result.seed}: ${started} requests, ${succeeded} ok, ${failed} failed, ${rejected} rejected`,
 );

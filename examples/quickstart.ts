@@ -19,6 +19,6 @@ const result = await simulate({ seed: 42 }, async (sim) => {
   return sim.now();
 });
 
-console.log(`seed ${result.seed}, ${result.trace.length} events, virtual time ${result.value} ms`);
+console.log(`seed ${result.seed}, ${result.trace.length} events, virtual time ${result.unwrap()} ms`);
 console.log(result.trace.format({ kinds: ['agent'] }));
 console.log(`trace hash ${result.trace.hash}`);

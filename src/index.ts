@@ -6,6 +6,7 @@ export { ConfigError } from './errors/config-error.js';
 export { FaultlineError } from './errors/faultline-error.js';
 export { NETWORK_ERROR_CODES, type NetworkErrorCode } from './errors/network-codes.js';
 export { NonDeterminismError } from './errors/non-determinism-error.js';
+export { RunFailedError } from './errors/run-failed-error.js';
 export { ServiceError } from './errors/service-error.js';
 export { type PendingTask, SimulationDeadlockError } from './errors/simulation-deadlock-error.js';
 export { SimulationError, SimulationLimitError } from './errors/simulation-error.js';

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { SimulationError } from '../errors/simulation-error.js';
 import { type SwarmOptions, swarm } from '../faults/swarm.js';
 import { booleanOption, checkOptions, keysExcept, optionPath } from '../options/validate.js';
 import type { Random, Seed } from '../random/random.js';
@@ -101,7 +102,27 @@ export class Sim {
     this.trace = trace;
     this.taskRegistry = new TaskRegistry(trace);
     this.ledger = new RequestLedger(trace);
-    this.workload = createWorkloads({ clock, random: (name) => root.fork(name), ledger: this.ledger });
+    const workloads = createWorkloads({ clock, random: (name) => root.fork(name), ledger: this.ledger });
+    this.workload = guarded(workloads, (method) => this.live(`workload.${method}`));
+  }
+
+  private ended = false;
+
+  /** @internal Called once by `simulate` when the run is over: every method throws from then on. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** Throws when this `sim` outlived its run (a saved reference would otherwise hang or corrupt the next run). */
+  private live(method: string): void {
+    if (!this.ended) return;
+    throw new SimulationError(
+      'RUN_ENDED',
+      `sim.${method}() was called after its run (seed ${this.seed}) ended. A sim lives only while its ` +
+        `simulate() body runs; it cannot sleep, schedule or build services afterwards. ` +
+        `Do the work inside the body, or start another simulate() and use its sim.`,
+      this.seed,
+    );
   }
 
   /**
@@ -114,6 +135,7 @@ export class Sim {
    * ```
    */
   breaker(name: string, options?: Omit<CircuitBreakerOptions, 'name' | 'clock' | 'trace'>): CircuitBreaker {
+    this.live('breaker');
     return circuitBreaker({
       random: this.rootRandom.fork(`breaker:${name}`),
       ...checkOptions('sim.breaker', options, keysExcept(CIRCUIT_BREAKER_KEYS, BOUND)),
@@ -125,6 +147,7 @@ export class Sim {
 
   /** A retry policy bound to this run's clock, a seeded stream for its jitter, and the trace. */
   retry(name: string, options?: Omit<RetryOptions, 'name' | 'clock' | 'trace'>): RetryPolicy {
+    this.live('retry');
     return retry({
       random: this.rootRandom.fork(`retry:${name}`),
       ...checkOptions('sim.retry', options, keysExcept(RETRY_KEYS, BOUND)),
@@ -140,6 +163,7 @@ export class Sim {
     after: Duration,
     options?: Omit<TimeoutOptions, 'name' | 'clock' | 'trace'>,
   ): TimeoutPolicy {
+    this.live('timeout');
     const checked = checkOptions('sim.timeout', options, keysExcept(TIMEOUT_KEYS, BOUND));
     return timeout(after, { ...checked, name, clock: this.clock, trace: this.trace });
   }
@@ -160,6 +184,7 @@ export class Sim {
    * ```
    */
   service<Req = unknown, Res = unknown>(name: string, options: ServiceOptions<Req, Res>): Service<Req, Res> {
+    this.live('service');
     return createService(this.serviceContext(name), name, this.withSwarm(options));
   }
 
@@ -168,6 +193,7 @@ export class Sim {
    * (`provider: 'openai' | 'anthropic'`). Expose it to an SDK with `sim.http`.
    */
   llm<P extends LlmProvider>(name: string, options: LlmServiceOptions<P>): LlmService<P> {
+    this.live('llm');
     return createLlmService(this.serviceContext(name), name, this.withSwarm(options));
   }
 
@@ -236,16 +262,19 @@ export class Sim {
    * ```
    */
   http(baseUrl: string, target: HttpRouteTarget): HttpRoute {
+    this.live('http');
     return this.bridge.route(baseUrl, target);
   }
 
   /** A named agent whose runs are traced; optional `timeout` and `fallback`. */
   agent<I, O>(name: string, handler: AgentHandler<I, O>, options?: AgentOptions<I, O>): Agent<I, O> {
+    this.live('agent');
     return createAgent(this, name, handler, options);
   }
 
   /** Pipeline: each agent gets the previous output; stops at the first error. */
   sequential(agents: readonly Agent<any, any>[], input: unknown): Promise<OrchestrationResult> {
+    this.live('sequential');
     return sequential(this, agents, input);
   }
 
@@ -255,6 +284,7 @@ export class Sim {
     input: unknown,
     options?: ParallelOptions,
   ): Promise<OrchestrationResult> {
+    this.live('parallel');
     return parallel(this, agents, input, options);
   }
 
@@ -263,31 +293,37 @@ export class Sim {
     key: string,
     table: Readonly<Record<string, Agent<any, any>>>,
   ): (input: unknown) => Promise<OrchestrationResult> {
+    this.live('route');
     return route(this, key, table);
   }
 
   /** Repeat one agent until `until` holds or `maxIterations` (default 5). */
   loop(agent: Agent<any, any>, input: unknown, options?: LoopOptions): Promise<OrchestrationResult> {
+    this.live('loop');
     return loop(this, agent, input, options);
   }
 
   /** A collaborative phase, then a sequential one. */
   mixed(plan: MixedPlan, input: unknown): Promise<OrchestrationResult> {
+    this.live('mixed');
     return mixed(this, plan, input);
   }
 
   /** Virtual milliseconds since the start of the run. */
   now(): number {
+    this.live('now');
     return this.clock.now();
   }
 
   /** Waits `time` of virtual time; rejects at once if `signal` aborts. */
   sleep(time: Duration, signal?: AbortSignal): Promise<void> {
+    this.live('sleep');
     return this.clock.sleep(duration(time, 'sim.sleep(duration)'), signal);
   }
 
   /** Records a user event in the trace (a kind of faultline's own, see `TraceEventMap`, needs its data type). */
   emit<K extends string>(kind: K, data?: TraceData<K>, actor?: string): void {
+    this.live('emit');
     this.trace.record(kind, actor, data);
   }
 
@@ -305,6 +341,7 @@ export class Sim {
    * ```
    */
   spawn<T>(name: string, fn: () => Promise<T> | T, options?: SpawnOptions): Promise<T> {
+    this.live('spawn');
     const o = checkOptions('sim.spawn', options, ['allowFailure']);
     const allowFailure = booleanOption(optionPath('sim.spawn', 'allowFailure'), o.allowFailure, false);
     return this.taskRegistry.spawn(name, fn, allowFailure);
@@ -319,4 +356,19 @@ export class Sim {
   get pendingTasks(): number {
     return this.taskRegistry.pending;
   }
+}
+
+/** `target` with each method first calling `check(name)`. */
+function guarded<T extends object>(target: T, check: (method: string) => void): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(target)) {
+    out[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            check(key);
+            return value.apply(target, args);
+          }
+        : value;
+  }
+  return out as T;
 }

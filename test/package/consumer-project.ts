@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { childEnv } from '../support/child-env.js';
 
 const exec = promisify(execFile);
 
@@ -23,17 +24,6 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Heavy dev tools the consumer borrows from the repository instead of installing them again. */
 const BORROWED = ['vitest', '@types/node'] as const;
-
-/** The environment consumer programs run in: no vitest worker state, no seed leaking in. */
-export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('VITEST') || key === 'FAULTLINE_SEED' || key === 'NODE_OPTIONS' || key === 'TEST')
-      continue;
-    env[key] = value;
-  }
-  return { ...env, NO_COLOR: '1', ...extra };
-}
 
 /** Newest modification time under `dir` (files only), 0 when it does not exist. */
 function newestMtime(dir: string): number {
@@ -91,7 +81,7 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     await exec(
       npm,
       ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', tarball, 'typescript@latest'],
-      { cwd: dir, env: consumerEnv() },
+      { cwd: dir, env: childEnv() },
     );
     for (const name of BORROWED) {
       const link = join(dir, 'node_modules', name);

@@ -23,10 +23,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv } from '../support/child-env.js';
 import {
   type ConsumerProject,
   checkName,
-  consumerEnv,
   createConsumerProject,
   repoRoot,
   typescriptCompilers,
@@ -76,7 +76,7 @@ async function runConsumer(file: string): Promise<string> {
     ? [join(project.dir, 'node_modules/vitest/vitest.mjs'), 'run', file]
     : [file];
   try {
-    const { stdout } = await exec(process.execPath, args, { cwd: project.dir, env: consumerEnv() });
+    const { stdout } = await exec(process.execPath, args, { cwd: project.dir, env: childEnv() });
     return stdout;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };

@@ -3,20 +3,30 @@ import type { Seed } from '../../random/random.js';
 import type { CallingTest } from './vitest-test.js';
 
 /*
- * Where a run's seed comes from (option, else FAULTLINE_SEED, else a fixed
- * default) and the one command that replays it.
+ * Where a run's seed comes from and the one command that replays it.
+ *
+ * Rule: `FAULTLINE_SEED`, when set, overrides the `seed` option; else the option;
+ * else a fixed default. So the printed command (`FAULTLINE_SEED=<seed> …`) replays
+ * the run whatever the seed's origin, even `seed: Math.floor(Math.random() * 1e9)`.
+ * A seed is a number or a string; a string that is a number's canonical text
+ * (`'42'`, `'0.5'`) is that number, so the env's text and the option agree.
  */
 
 export const DEFAULT_SEED = 1;
 
+/** The seed a run uses (see the rule above). */
 export function resolveSeed(option: Seed | undefined): Seed {
-  if (option !== undefined) return option;
-  const env = process.env.FAULTLINE_SEED;
-  if (env !== undefined && env.trim() !== '') {
-    const text = env.trim();
-    return /^-?\d{1,15}$/.test(text) ? Number(text) : text;
-  }
+  const env = process.env.FAULTLINE_SEED?.trim();
+  if (env) return canonicalSeed(env);
+  if (option !== undefined) return canonicalSeed(option);
   return DEFAULT_SEED;
+}
+
+/** `'42'` → `42`; any other seed as it is. */
+export function canonicalSeed(seed: Seed): Seed {
+  if (typeof seed !== 'string') return seed;
+  const n = Number(seed);
+  return seed !== '' && Number.isFinite(n) && String(n) === seed ? n : seed;
 }
 
 function shellQuote(text: string): string {

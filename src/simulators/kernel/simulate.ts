@@ -21,6 +21,7 @@ import { rerunCommand, resolveSeed } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
 import { captureStrayErrors } from './stray-errors.js';
+import { type RunRecord, withUnwrap } from './unwrap.js';
 import { VirtualClock, type VirtualTimer } from './virtual-clock.js';
 import { type CallingTest, callingTest } from './vitest-test.js';
 
@@ -71,7 +72,9 @@ export async function simulate<T>(
       Math.floor(test.timeoutMs * TEST_TIMEOUT_SHARE),
     );
   }
-  const first = attachRerun(await runOnce(resolved, body, test), () => runOnce(resolved, body, test));
+  const first = attachRerun(withUnwrap(await runOnce(resolved, body, test)), () =>
+    runOnce(resolved, body, test).then(withUnwrap),
+  );
   if (!resolved.checkDeterminism) return first;
   const second = await runOnce(resolved, body, test);
   if (first.trace.hash !== second.trace.hash)
@@ -83,13 +86,13 @@ async function runOnce<T>(
   options: ResolvedOptions,
   body: (sim: Sim) => Promise<T> | T,
   test: CallingTest | undefined,
-): Promise<SimulationResult<T>> {
+): Promise<RunRecord<T>> {
   const g = globalThis as Record<symbol, unknown>;
   const rerun = rerunCommand(options.seed, test);
   if (g[ACTIVE]) {
     throw new SimulationError(
       'NESTED',
-      `simulate() is already running (${String(g[ACTIVE])}); nested or concurrent simulations in one process would corrupt each other's clocks. Await the first run before starting another. Seed ${options.seed}; rerun: ${rerun}`,
+      `simulate() is already running (${String(g[ACTIVE])}); nested or concurrent simulations in one process would corrupt each other's clocks (they share the process's timers, Date and fetch). Await the first run before starting another; under vitest, do not run simulations in test.concurrent or describe.concurrent (use separate test files, which run in separate workers). Seed ${options.seed}; rerun: ${rerun}`,
       options.seed,
     );
   }
@@ -127,6 +130,7 @@ async function runOnce<T>(
     releaseStrayErrors?.();
     patch?.restore();
     g[ACTIVE] = undefined;
+    sim.end();
   };
   let bodySettled = false;
   let value: T | undefined;

@@ -63,6 +63,17 @@ export interface SimulationResult<T = unknown> {
    * message starts with a line listing these next to the routed base URLs.
    */
   readonly unmatched: readonly UnmatchedRequest[];
-  /** The shell command that replays this run. */
+  /** The shell command that replays this run (`FAULTLINE_SEED=<seed> …`; the variable overrides the `seed` option). */
   readonly rerun: string;
+  /**
+   * The body's value; if the body failed, throws `RunFailedError` (message: the
+   * body's error, the seed and `rerun`; `cause`: the error itself), so a failing
+   * run cannot pass unnoticed. Also throws when `until` stopped the run first.
+   *
+   * @example
+   * ```ts
+   * const answer = (await simulate({ seed: 42 }, async (sim) => callAgent(sim))).unwrap();
+   * ```
+   */
+  unwrap(): T;
 }

@@ -65,6 +65,7 @@ assert.equal(a.value.echoed, 'echo /hello');
 assert.ok(a.value.ok > 0 && a.value.at > 0);
 assert.equal(a.trace.hash, b.trace.hash);
 assert.deepEqual(a.value, b.value);
+assert.deepEqual(a.unwrap(), a.value);
 assert.match(a.rerun, /FAULTLINE_SEED=7/);
 assert.equal(globalThis.fetch, realFetch);
 assert.equal(Date.now, realDateNow);

@@ -19,8 +19,9 @@ const result: SimulationResult<number> = await simulate({ seed: 42, until: '1m' 
 
 const hash: string = result.trace.hash;
 const value: number | undefined = result.value;
+const unwrapped: number = result.unwrap();
 const rerun: string = result.rerun;
-void [hash, value, rerun];
+void [hash, value, unwrapped, rerun];
 
 // Scenario files and the numbers of a run.
 import {
