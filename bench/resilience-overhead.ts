@@ -71,6 +71,17 @@ export async function main(): Promise<void> {
     () => theirRetry.execute(work),
   );
   report('retry.execute (1st success)', r1, r2);
+
+  // The signal `fn` gets without a caller signal keeps no listeners (time/never-aborted.ts).
+  // Against a plain shared AbortSignal (what the fast path handed out before), same path:
+  const plain = new AbortController().signal;
+  const [d1, d2] = await compare(
+    () => ours.execute(work),
+    () => ours.execute(work, plain),
+  );
+  console.log(
+    `${'breaker default signal'.padEnd(28)} never-aborted ${(d1 / 1e6).toFixed(2)} M ops/s   plain signal ${(d2 / 1e6).toFixed(2)} M ops/s   ratio ${(d1 / d2).toFixed(2)}x`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

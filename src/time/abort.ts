@@ -9,8 +9,27 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** A signal that never aborts, shared so that the fast paths allocate nothing. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+/*
+ * The signal policies hand user code when the caller gave none. It never aborts,
+ * so a listener added to it could never run: it keeps none. Libraries that add an
+ * abort listener per call and never remove it (the openai SDK does) would otherwise
+ * pile listeners onto one process-wide signal, call after call and run after run,
+ * until Node prints MaxListenersExceededWarning. Everything else is a real,
+ * unaborted AbortSignal (`aborted`, `reason`, `throwIfAborted`, `AbortSignal.any`).
+ */
+function neverAborted(): AbortSignal {
+  const signal = new AbortController().signal;
+  const ignore = () => {};
+  Object.defineProperties(signal, {
+    addEventListener: { value: ignore },
+    removeEventListener: { value: ignore },
+    onabort: { get: () => null, set: ignore },
+  });
+  return signal;
+}
+
+/** A shared signal that never aborts and keeps no listeners, so the fast paths allocate nothing. */
+export const NEVER_ABORTED: AbortSignal = neverAborted();
 
 /** A promise that never settles unless `signal` aborts (then it rejects with the reason). Holds no timer. */
 export function never(signal: AbortSignal | undefined): Promise<never> {
