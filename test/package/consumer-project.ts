@@ -9,6 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,7 @@ export interface ConsumerProject {
   readonly tarball: string;
   /** Files in the tarball, relative to the package root (`dist/index.js`, ...). */
   readonly files: readonly string[];
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 /**
@@ -93,7 +94,7 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       dir,
       tarball,
       files: packed.files.map((f) => f.path),
-      remove: () => rmSync(dir, { recursive: true, force: true }),
+      remove: () => rm(dir, { recursive: true, force: true }),
     };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
