@@ -240,6 +240,7 @@ export class Sim {
    * ```
    */
   heal(): void {
+    this.live('heal');
     if (this.healedAt !== undefined) return;
     this.healedAt = this.clock.now();
     this.trace.emit('sim.heal', undefined, undefined);

@@ -15,6 +15,7 @@ const calls: Record<string, (sim: Sim) => unknown> = {
   route: (sim) => sim.route('kind', {}),
   loop: (sim) => sim.loop({} as never, 1),
   mixed: (sim) => sim.mixed({ collaborative: [], sequential: [] }, 1),
+  heal: (sim) => sim.heal(),
   now: (sim) => sim.now(),
   sleep: (sim) => sim.sleep('1s'),
   emit: (sim) => sim.emit('late'),
