@@ -203,6 +203,8 @@ const NO_OPTIONS: Record<string, string> = {
   summarize: 'takes a run, a trace or events',
   toChromeTrace: 'takes a run, a trace or events',
   'sim.withSwarm': 'private',
+  'sim.live': 'private',
+  'sim.end': '@internal (simulate calls it when the run ends)',
   performanceScore: 'pure arithmetic',
   loadBalancerOptionsFromConfig: 'converts a parsed (validated) config',
   loadBalancerEnabled: 'reads a parsed config',
