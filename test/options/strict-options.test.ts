@@ -69,19 +69,6 @@ const CASES: Record<string, Case> = {
     'withn',
     (api) => api.invariants.liveness.breakerRecloses({ withn: '1m' }),
   ],
-  checkResilience: ['arbitrarys', (api) => api.checkResilience({ arbitrarys: {} })],
-  'arb.retryConfig': ['maxRetriesUpto', (api) => api.arb.retryConfig({ maxRetriesUpto: 3 })],
-  'arb.faultPlan': ['horizn', (api) => api.arb.faultPlan({ horizon: '1m', horizn: '1m' })],
-  instrumentBreaker: [
-    'failureTreshold',
-    (api) =>
-      api.instrumentBreaker({ trace: { emit() {} } }, 'b', { state: 'closed' }, { failureTreshold: 1 }),
-  ],
-  instrumentRetry: [
-    'maxRetires',
-    (api) =>
-      api.instrumentRetry({ trace: { emit() {} }, now: () => 0, epochMs: 0 }, 'r', {}, { maxRetires: 1 }),
-  ],
   bulkhead: ['maxConcurent', (api) => api.bulkhead({ maxConcurent: 2 })],
   rateLimiter: ['brust', (api) => api.rateLimiter({ rate: '1/s', brust: 2 })],
   loadBalancer: ['stratgy', (api) => api.loadBalancer({ backends: [], stratgy: 'random' })],
