@@ -74,6 +74,7 @@ export class Progress {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.clear();
-    if (this.tty) this.out.write(`${this.line()}\n`);
+    // The final status always prints, so a short run in a CI log still shows its rate and count.
+    this.out.write(`${this.line()}\n`);
   }
 }

@@ -188,7 +188,11 @@ export class Sim {
    * ```
    */
   bulkhead(name: string, options: Omit<BulkheadOptions, 'name' | 'clock' | 'trace'>): Bulkhead {
-    return bulkhead({ random: this.rootRandom.fork(`bulkhead:${name}`), ...options, ...this.bound(name) });
+    return bulkhead({
+      random: this.rootRandom.fork(`bulkhead:${name}`),
+      ...options,
+      ...this.bound('bulkhead', name, options),
+    });
   }
 
   /**
@@ -203,7 +207,7 @@ export class Sim {
     return rateLimiter({
       random: this.rootRandom.fork(`rateLimiter:${name}`),
       ...options,
-      ...this.bound(name),
+      ...this.bound('rateLimiter', name, options),
     });
   }
 
@@ -224,7 +228,7 @@ export class Sim {
     return loadBalancer<B>({
       random: this.rootRandom.fork(`loadBalancer:${name}`),
       ...options,
-      ...this.bound(name),
+      ...this.bound('loadBalancer', name, options),
     });
   }
 
@@ -237,7 +241,10 @@ export class Sim {
    * ```
    */
   fallback<T>(name: string, steps: readonly FallbackStep<T>[]): Fallback<T> {
-    return fallback(steps, { random: this.rootRandom.fork(`fallback:${name}`), ...this.bound(name) });
+    return fallback(steps, {
+      random: this.rootRandom.fork(`fallback:${name}`),
+      ...this.bound('fallback', name),
+    });
   }
 
   /**
@@ -249,7 +256,11 @@ export class Sim {
    * ```
    */
   hedge(name: string, options: Omit<HedgeOptions, 'name' | 'clock' | 'trace'>): HedgePolicy {
-    return hedge({ random: this.rootRandom.fork(`hedge:${name}`), ...options, ...this.bound(name) });
+    return hedge({
+      random: this.rootRandom.fork(`hedge:${name}`),
+      ...options,
+      ...this.bound('hedge', name, options),
+    });
   }
 
   /**
@@ -264,10 +275,29 @@ export class Sim {
     name: string,
     options: Omit<CacheOptions, 'name' | 'clock' | 'trace'>,
   ): Cache<K, V> {
-    return cache<K, V>({ random: this.rootRandom.fork(`cache:${name}`), ...options, ...this.bound(name) });
+    return cache<K, V>({
+      random: this.rootRandom.fork(`cache:${name}`),
+      ...options,
+      ...this.bound('cache', name, options),
+    });
   }
 
-  private bound(name: string): { name: string; clock: Clock; trace: Trace } {
+  /** The run's bindings for `sim.<method>(name, options)`; refuses options that would override them. */
+  private bound(
+    method: string,
+    name: string,
+    options?: object,
+  ): { name: string; clock: Clock; trace: Trace } {
+    this.live(method);
+    for (const key of BOUND) {
+      if (options && typeof options === 'object' && key in options) {
+        throw new ConfigError(
+          optionPath(`sim.${method}`, key),
+          (options as Record<string, unknown>)[key],
+          `no ${key}: sim.${method}() binds it to the run (use the top-level factory for your own)`,
+        );
+      }
+    }
     return { name, clock: this.clock, trace: this.trace };
   }
 

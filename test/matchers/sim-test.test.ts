@@ -15,7 +15,7 @@ afterAll(() => {
 
 describe('simTest', () => {
   simTest(
-    'runs its body inside simulate, on virtual time, with the seed from options',
+    'runs its body inside simulate, on virtual time; FAULTLINE_SEED, when set, overrides the seed option',
     async (sim) => {
       await sim.sleep('2h');
       seen.push({ name: 'options', seed: sim.seed, now: Date.now(), args: [] });
@@ -44,12 +44,12 @@ describe('simTest', () => {
 
   it('ran every body once, with its seed and rows', () => {
     expect(seen).toEqual([
-      { name: 'options', seed: 99, now: Date.UTC(2025, 0, 1, 2), args: [] },
+      { name: 'options', seed: 1234, now: Date.UTC(2025, 0, 1, 2), args: [] },
       { name: 'env', seed: 1234, now: 0, args: [] },
       { name: 'each-array', seed: 1234, now: 0, args: [1, 'a'] },
       { name: 'each-array', seed: 1234, now: 0, args: [2, 'b'] },
-      { name: 'each-object', seed: 5, now: 0, args: [0.5] },
-      { name: 'each-object', seed: 5, now: 0, args: [0.25] },
+      { name: 'each-object', seed: 1234, now: 0, args: [0.5] },
+      { name: 'each-object', seed: 1234, now: 0, args: [0.25] },
     ]);
   });
 });

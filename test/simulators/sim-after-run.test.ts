@@ -15,6 +15,12 @@ const calls: Record<string, (sim: Sim) => unknown> = {
   route: (sim) => sim.route('kind', {}),
   loop: (sim) => sim.loop({} as never, 1),
   mixed: (sim) => sim.mixed({ collaborative: [], sequential: [] }, 1),
+  bulkhead: (sim) => sim.bulkhead('pool', { maxConcurrent: 1 }),
+  rateLimiter: (sim) => sim.rateLimiter('rl', { rate: '1/s' }),
+  loadBalancer: (sim) => sim.loadBalancer('lb', { backends: [{ name: 'a' }], strategy: 'round_robin' }),
+  fallback: (sim) => sim.fallback('fb', [['only', () => 1]]),
+  hedge: (sim) => sim.hedge('h', { delay: '1s' }),
+  cache: (sim) => sim.cache('c', { ttl: '1s' }),
   heal: (sim) => sim.heal(),
   now: (sim) => sim.now(),
   sleep: (sim) => sim.sleep('1s'),
@@ -26,7 +32,7 @@ const calls: Record<string, (sim: Sim) => unknown> = {
 };
 
 /** Sim's private methods (TypeScript `private` is not visible at run time). */
-const PRIVATE = ['live', 'serviceContext', 'withSwarm'];
+const PRIVATE = ['live', 'bound', 'serviceContext', 'withSwarm'];
 
 describe('a sim kept past its run', () => {
   it('throws a SimulationError from every method, naming it, instead of hanging', async () => {
