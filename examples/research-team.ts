@@ -108,7 +108,11 @@ export async function researchTeam(
       new AgentState({ question: `question ${i}` }),
     );
     const state = run.output as AgentState | undefined;
-    sim.emit('question.done', { i, status: run.status, degraded: Boolean(state?.metadata.degraded) }, 'team');
+    sim.emit(
+      'question.done',
+      { i, status: run.status, llm: state?.metadata.degraded ? 'cached' : 'live' },
+      'team',
+    );
     if (run.status === 'failure') summary.failed++;
     else if (state?.metadata.degraded) summary.degraded++;
     else if (run.status === 'partial_success') summary.partial++;

@@ -1,4 +1,3 @@
-import { formatDuration } from '../time/duration.js';
 import { canonicalValue } from './canonical.js';
 import type { TraceEvent } from './event.js';
 
@@ -10,8 +9,9 @@ export interface TimelineOptions {
 }
 
 /**
- * Renders events as aligned lines:
- * `   +1.25s  #12  breaker.state      llm       from=closed to=open reason=failures`
+ * Renders events as aligned lines: virtual time since the start (to the ms, so the
+ * column lines up), the event's sequence number in the trace, kind, actor, data:
+ * `   +1.250s  #12    breaker.state        llm            from=closed reason=failure-threshold to=open`
  */
 export function formatTimeline(events: readonly TraceEvent[], options: TimelineOptions = {}): string {
   const selected = options.kinds
@@ -20,7 +20,7 @@ export function formatTimeline(events: readonly TraceEvent[], options: TimelineO
   const limit = options.limit ?? selected.length;
   const shown = selected.slice(0, limit);
   const lines = shown.map((e) => {
-    const time = `+${formatDuration(e.t)}`.padStart(12);
+    const time = `+${formatOffset(e.t)}`.padStart(12);
     const seq = `#${e.seq}`.padEnd(6);
     const kind = e.kind.padEnd(20);
     const actor = (e.actor ?? '').padEnd(14);
@@ -36,4 +36,15 @@ function formatData(data: TraceEvent['data']): string {
   return Object.entries(canonical)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
+}
+
+/** `+2m05.300s`: whole milliseconds, always three decimals, so times align in a column. */
+export function formatOffset(ms: number): string {
+  const total = Math.round(ms);
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const s = ((total % 60_000) / 1000).toFixed(3);
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m${s.padStart(6, '0')}s`;
+  if (m > 0) return `${m}m${s.padStart(6, '0')}s`;
+  return `${s}s`;
 }

@@ -37,7 +37,9 @@ describe('examples', () => {
     expect(a.stdout).toContain('seed 77');
     expect(a.stdout).toContain('summary');
     expect(a.stdout).toMatch(/breaker\.state\s+llm\s+from=closed reason=\S+ to=open/);
-    expect(a.stdout).toMatch(/questions\s+\d+: \d+ success, \d+ partial_success \(web_search down\)/);
+    expect(a.stdout).toMatch(
+      /questions\s+\d+: \d+ answered live, \d+ answered from the cache while the LLM\n\s+breaker was open \(status=success llm=cached\), \d+ partial_success \(web_search down\), 0 failed/,
+    );
     expect(a.stdout).toMatch(/breaker\s+open@.*closed@/);
     const strip = (s: string) => s.replace(/in \d+ ms of wall time/, '');
     expect(strip(a.stdout)).toBe(strip(b.stdout));

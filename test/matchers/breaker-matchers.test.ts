@@ -24,12 +24,12 @@ describe('toHaveTrippedBreaker', () => {
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
         … 1 earlier event
-              +0ms  #5     breaker.admitted     db             phase=0 state=closed
-             +20ms  #8     breaker.success      db             phase=0 state=closed
-             +20ms  #11    breaker.admitted     db             phase=0 state=closed
-             +40ms  #14    breaker.success      db             phase=0 state=closed
-             +40ms  #17    breaker.admitted     db             phase=0 state=closed
-             +60ms  #20    breaker.success      db             phase=0 state=closed
+           +0.000s  #5     breaker.admitted     db             phase=0 state=closed
+           +0.020s  #8     breaker.success      db             phase=0 state=closed
+           +0.020s  #11    breaker.admitted     db             phase=0 state=closed
+           +0.040s  #14    breaker.success      db             phase=0 state=closed
+           +0.040s  #17    breaker.admitted     db             phase=0 state=closed
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
     expect(() =>
@@ -138,12 +138,12 @@ describe('toHaveBreakerState', () => {
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
         … 1 earlier event
-              +0ms  #5     breaker.admitted     db             phase=0 state=closed
-             +20ms  #8     breaker.success      db             phase=0 state=closed
-             +20ms  #11    breaker.admitted     db             phase=0 state=closed
-             +40ms  #14    breaker.success      db             phase=0 state=closed
-             +40ms  #17    breaker.admitted     db             phase=0 state=closed
-             +60ms  #20    breaker.success      db             phase=0 state=closed
+           +0.000s  #5     breaker.admitted     db             phase=0 state=closed
+           +0.020s  #8     breaker.success      db             phase=0 state=closed
+           +0.020s  #11    breaker.admitted     db             phase=0 state=closed
+           +0.040s  #14    breaker.success      db             phase=0 state=closed
+           +0.040s  #17    breaker.admitted     db             phase=0 state=closed
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -215,12 +215,12 @@ describe('toHaveBreakerTransitions', () => {
       breaker 'db' stayed closed (3 calls admitted, 0 failures, 0 rejected)
       trace excerpt:
         … 1 earlier event
-              +0ms  #5     breaker.admitted     db             phase=0 state=closed
-             +20ms  #8     breaker.success      db             phase=0 state=closed
-             +20ms  #11    breaker.admitted     db             phase=0 state=closed
-             +40ms  #14    breaker.success      db             phase=0 state=closed
-             +40ms  #17    breaker.admitted     db             phase=0 state=closed
-             +60ms  #20    breaker.success      db             phase=0 state=closed
+           +0.000s  #5     breaker.admitted     db             phase=0 state=closed
+           +0.020s  #8     breaker.success      db             phase=0 state=closed
+           +0.020s  #11    breaker.admitted     db             phase=0 state=closed
+           +0.040s  #14    breaker.success      db             phase=0 state=closed
+           +0.040s  #17    breaker.admitted     db             phase=0 state=closed
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });
@@ -256,12 +256,12 @@ describe('toHaveRejectedCalls', () => {
       'db' rejected 0 calls
       trace excerpt:
         … 1 earlier event
-              +0ms  #5     breaker.admitted     db             phase=0 state=closed
-             +20ms  #8     breaker.success      db             phase=0 state=closed
-             +20ms  #11    breaker.admitted     db             phase=0 state=closed
-             +40ms  #14    breaker.success      db             phase=0 state=closed
-             +40ms  #17    breaker.admitted     db             phase=0 state=closed
-             +60ms  #20    breaker.success      db             phase=0 state=closed
+           +0.000s  #5     breaker.admitted     db             phase=0 state=closed
+           +0.020s  #8     breaker.success      db             phase=0 state=closed
+           +0.020s  #11    breaker.admitted     db             phase=0 state=closed
+           +0.040s  #14    breaker.success      db             phase=0 state=closed
+           +0.040s  #17    breaker.admitted     db             phase=0 state=closed
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });

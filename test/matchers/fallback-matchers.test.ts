@@ -56,11 +56,11 @@ describe('toHaveFallenBackTo', () => {
       [Error: expected the run to fall back to 'stale'
       it never fell back to 'stale'; fallbacks in the run: 'cache' (in 'answer') ×1
       trace excerpt:
-              +0ms  #1     fallback.declared    answer         steps=["live","cache","canned"]
-              +0ms  #2     fallback.step        answer         index=0 step=live
-               +1s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
-               +1s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
-               +1s  #5     fallback.success     answer         index=1 step=cache
+           +0.000s  #1     fallback.declared    answer         steps=["live","cache","canned"]
+           +0.000s  #2     fallback.step        answer         index=0 step=live
+           +1.000s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
+           +1.000s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+           +1.000s  #5     fallback.success     answer         index=1 step=cache
       seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
     expect(() => expect(none).toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
@@ -77,16 +77,16 @@ describe('toHaveFallenBackTo', () => {
       [Error: expected the run not to fall back to 'searcher'
       it fell back to 'searcher' once, first at +2s
       trace excerpt:
-               +2s  #3     agent.fallback       searcher       error=Error: web_search is down run=1
+           +2.000s  #3     agent.fallback       searcher       error=Error: web_search is down run=1
       seed 11 — rerun: FAULTLINE_SEED=11 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
     expect(() => expect(steps).not.toHaveFallenBackTo('cache')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run not to fall back to 'cache'
       it fell back to 'cache' once, first at +1s (the step served 1 of 1)
       trace excerpt:
-              +0ms  #2     fallback.step        answer         index=0 step=live
-               +1s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
-               +1s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
+           +0.000s  #2     fallback.step        answer         index=0 step=live
+           +1.000s  #3     fallback.failure     answer         error=Error: 503 index=0 step=live
+           +1.000s  #4     fallback.step        answer         index=1 previousError=Error: 503 step=cache
       seed 12 — rerun: FAULTLINE_SEED=12 npx vitest run test/matchers/fallback-matchers.test.ts]
     `);
   });

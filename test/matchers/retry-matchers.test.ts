@@ -34,9 +34,9 @@ describe('toHaveRetried', () => {
         +8.406s 'llm' attempt 2 after 54.998ms (server-error 503)
       gave up 10 times: max-retries ×1, permanent ×9
       trace excerpt:
-             +2.2s  #16    retry.attempt        llm            attempt=1 call=3
-             +2.3s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
-             +2.3s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
+           +2.200s  #16    retry.attempt        llm            attempt=1 call=3
+           +2.300s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
+           +2.300s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
            +2.709s  #24    retry.attempt        llm            attempt=2 call=3
            +2.809s  #30    retry.failed         llm            attempt=2 call=3 class=transient error=ServiceError: service "llm" call #3 failed with HTTP 503: Servi…
            +2.809s  #31    retry.scheduled      llm            attempt=3 backoff=396.854 call=3 delay=396.854 reason=server-error status=503
@@ -51,12 +51,12 @@ describe('toHaveRetried', () => {
       0 retries over 3 calls
       trace excerpt:
         … 1 earlier event
-              +0ms  #4     retry.attempt        db             attempt=1 call=1
-             +20ms  #9     retry.success        db             attempts=1 call=1
-             +20ms  #10    retry.attempt        db             attempt=1 call=2
-             +40ms  #15    retry.success        db             attempts=1 call=2
-             +40ms  #16    retry.attempt        db             attempt=1 call=3
-             +60ms  #21    retry.success        db             attempts=1 call=3
+           +0.000s  #4     retry.attempt        db             attempt=1 call=1
+           +0.020s  #9     retry.success        db             attempts=1 call=1
+           +0.020s  #10    retry.attempt        db             attempt=1 call=2
+           +0.040s  #15    retry.success        db             attempts=1 call=2
+           +0.040s  #16    retry.attempt        db             attempt=1 call=3
+           +0.060s  #21    retry.success        db             attempts=1 call=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/retry-matchers.test.ts]
     `);
     expect(() => expect(stormy).toHaveRetried({ max: 2 })).toThrowErrorMatchingInlineSnapshot(`
@@ -67,9 +67,9 @@ describe('toHaveRetried', () => {
         +8.406s 'llm' attempt 2 after 54.998ms (server-error 503)
       gave up 10 times: max-retries ×1, permanent ×9
       trace excerpt:
-             +2.2s  #16    retry.attempt        llm            attempt=1 call=3
-             +2.3s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
-             +2.3s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
+           +2.200s  #16    retry.attempt        llm            attempt=1 call=3
+           +2.300s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
+           +2.300s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
            +2.709s  #24    retry.attempt        llm            attempt=2 call=3
            +2.809s  #30    retry.failed         llm            attempt=2 call=3 class=transient error=ServiceError: service "llm" call #3 failed with HTTP 503: Servi…
            +2.809s  #31    retry.scheduled      llm            attempt=3 backoff=396.854 call=3 delay=396.854 reason=server-error status=503
@@ -101,9 +101,9 @@ describe('toHaveRetried', () => {
         +8.406s 'llm' attempt 2 after 54.998ms (server-error 503)
       gave up 10 times: max-retries ×1, permanent ×9
       trace excerpt:
-             +2.2s  #16    retry.attempt        llm            attempt=1 call=3
-             +2.3s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
-             +2.3s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
+           +2.200s  #16    retry.attempt        llm            attempt=1 call=3
+           +2.300s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
+           +2.300s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
            +2.709s  #24    retry.attempt        llm            attempt=2 call=3
            +2.809s  #30    retry.failed         llm            attempt=2 call=3 class=transient error=ServiceError: service "llm" call #3 failed with HTTP 503: Servi…
            +2.809s  #31    retry.scheduled      llm            attempt=3 backoff=396.854 call=3 delay=396.854 reason=server-error status=503
@@ -139,13 +139,13 @@ describe('toHaveHonoredRetryAfter', () => {
         +400ms 'naive' attempt 3 after 200ms (rate-limit Retry-After 10s)
         +650ms 'naive' attempt 4 after 200ms (rate-limit Retry-After 10s)
       trace excerpt:
-             +50ms  #5     retry.attempt        naive          attempt=1 call=1
-            +100ms  #8     retry.attempt        naive          attempt=1 call=2
-            +150ms  #12    retry.scheduled      naive          attempt=2 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
-            +350ms  #13    retry.attempt        naive          attempt=2 call=2
-            +400ms  #17    retry.scheduled      naive          attempt=3 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
-            +600ms  #18    retry.attempt        naive          attempt=3 call=2
-            +650ms  #22    retry.scheduled      naive          attempt=4 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
+           +0.050s  #5     retry.attempt        naive          attempt=1 call=1
+           +0.100s  #8     retry.attempt        naive          attempt=1 call=2
+           +0.150s  #12    retry.scheduled      naive          attempt=2 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
+           +0.350s  #13    retry.attempt        naive          attempt=2 call=2
+           +0.400s  #17    retry.scheduled      naive          attempt=3 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
+           +0.600s  #18    retry.attempt        naive          attempt=3 call=2
+           +0.650s  #22    retry.scheduled      naive          attempt=4 backoff=200 call=2 delay=200 reason=rate-limit retryAfter=10000
       seed 6 — rerun: FAULTLINE_SEED=6 npx vitest run test/matchers/retry-matchers.test.ts]
     `);
   });
@@ -155,9 +155,9 @@ describe('toHaveHonoredRetryAfter', () => {
       [Error: expected retry 'llm' to honor Retry-After (wait at least as long as the server asked)
       no retry met a Retry-After (3 retries scheduled)
       trace excerpt:
-             +2.2s  #16    retry.attempt        llm            attempt=1 call=3
-             +2.3s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
-             +2.3s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
+           +2.200s  #16    retry.attempt        llm            attempt=1 call=3
+           +2.300s  #22    retry.failed         llm            attempt=1 call=3 class=transient error=ServiceError: service "llm" call #2 failed with HTTP 503: Servi…
+           +2.300s  #23    retry.scheduled      llm            attempt=2 backoff=409.263 call=3 delay=409.263 reason=server-error status=503
            +2.709s  #24    retry.attempt        llm            attempt=2 call=3
            +2.809s  #30    retry.failed         llm            attempt=2 call=3 class=transient error=ServiceError: service "llm" call #3 failed with HTTP 503: Servi…
            +2.809s  #31    retry.scheduled      llm            attempt=3 backoff=396.854 call=3 delay=396.854 reason=server-error status=503
@@ -177,9 +177,9 @@ describe('toHaveHonoredRetryAfter', () => {
       all 1 retry after a Retry-After waited at least that long:
         +150ms 'api' attempt 2 after 10s (rate-limit 429 Retry-After 10s)
       trace excerpt:
-            +100ms  #11    retry.attempt        api            attempt=1 call=3
-            +150ms  #15    retry.failed         api            attempt=1 call=3 class=rate-limited error=ServiceError: service "api" call #2 failed with HTTP 429: Ra…
-            +150ms  #16    retry.scheduled      api            attempt=2 backoff=36.987 call=3 delay=10000 reason=rate-limit retryAfter=10000 status=429
+           +0.100s  #11    retry.attempt        api            attempt=1 call=3
+           +0.150s  #15    retry.failed         api            attempt=1 call=3 class=rate-limited error=ServiceError: service "api" call #2 failed with HTTP 429: Ra…
+           +0.150s  #16    retry.scheduled      api            attempt=2 backoff=36.987 call=3 delay=10000 reason=rate-limit retryAfter=10000 status=429
       seed 5 — rerun: FAULTLINE_SEED=5 npx vitest run test/matchers/retry-matchers.test.ts]
     `);
   });

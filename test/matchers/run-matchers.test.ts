@@ -28,17 +28,17 @@ describe('toHaveSucceeded', () => {
       [Error: expected the run to succeed (the body returns)
       the body threw ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit) (run ended at +900ms)
       trace excerpt:
-            +850ms  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
-            +900ms  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
-            +900ms  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
+           +0.850s  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
+           +0.900s  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
+           +0.900s  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
       seed 6 — rerun: FAULTLINE_SEED=6 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(stopped).toHaveSucceeded()).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run to succeed (the body returns)
       the run was stopped by \`until\` at +10s before the body settled
       trace excerpt:
-              +0ms  #0     sim.start                           seed=7 until=10000
-              +10s  #1     sim.end                             outcome=stopped pendingTasks=0 pendingTimers=1 steps=0
+           +0.000s  #0     sim.start                           seed=7 until=10000
+          +10.000s  #1     sim.end                             outcome=stopped pendingTasks=0 pendingTimers=1 steps=0
       seed 7 — rerun: FAULTLINE_SEED=7 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -49,9 +49,9 @@ describe('toHaveSucceeded', () => {
       [Error: expected the run not to succeed (the body returns)
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #20    breaker.success      db             phase=0 state=closed
-             +60ms  #21    retry.success        db             attempts=1 call=3
-             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
+           +0.060s  #21    retry.success        db             attempts=1 call=3
+           +0.060s  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -73,27 +73,27 @@ describe('toHaveFailedWith', () => {
       [Error: expected the run to fail with a ServiceError
       the body threw RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope (run ended at +318.662ms)
       trace excerpt:
-        +318.662ms  #11    retry.failed         flaky          attempt=2 call=1 class=transient error=Error: nope reason=unknown
-        +318.662ms  #12    retry.gave-up        flaky          attempts=2 call=1 error=Error: nope reason=max-retries
-        +318.662ms  #13    sim.end                             error=RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope outcome=failed p…
+           +0.319s  #11    retry.failed         flaky          attempt=2 call=1 class=transient error=Error: nope reason=unknown
+           +0.319s  #12    retry.gave-up        flaky          attempts=2 call=1 error=Error: nope reason=max-retries
+           +0.319s  #13    sim.end                             error=RetryExhaustedError: retry "flaky" gave up after 2 attempts (max-retries): nope outcome=failed p…
       seed 8 — rerun: FAULTLINE_SEED=8 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(failed).toHaveFailedWith('timed out')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run to fail with an error whose message contains 'timed out'
       the body threw ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit) (run ended at +900ms)
       trace excerpt:
-            +850ms  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
-            +900ms  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
-            +900ms  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
+           +0.850s  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
+           +0.900s  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
+           +0.900s  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
       seed 6 — rerun: FAULTLINE_SEED=6 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(ok).toHaveFailedWith(Error)).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run to fail with an Error
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #20    breaker.success      db             phase=0 state=closed
-             +60ms  #21    retry.success        db             attempts=1 call=3
-             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
+           +0.060s  #21    retry.success        db             attempts=1 call=3
+           +0.060s  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -105,9 +105,9 @@ describe('toHaveFailedWith', () => {
       [Error: expected the run not to fail with an error whose message matches /429/
       the body threw ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit) (run ended at +900ms)
       trace excerpt:
-            +850ms  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
-            +900ms  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
-            +900ms  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
+           +0.850s  #25    fault.injected       api            call=5 effect=status errorType=rate_limit_error fault=rateLimit retryAfterMs=10000 status=429
+           +0.900s  #26    service.end          api            call=5 fault=rateLimit latency=50 outcome=error status=429
+           +0.900s  #27    sim.end                             error=ServiceError: service "api" call #5 failed with HTTP 429: Rate limit exceeded (fault: rateLimit)…
       seed 6 — rerun: FAULTLINE_SEED=6 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -133,17 +133,17 @@ describe('toHaveCompletedWithin', () => {
       [Error: expected the run to complete within 59ms of virtual time
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #20    breaker.success      db             phase=0 state=closed
-             +60ms  #21    retry.success        db             attempts=1 call=3
-             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
+           +0.060s  #21    retry.success        db             attempts=1 call=3
+           +0.060s  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
     expect(() => expect(stopped).toHaveCompletedWithin('1h')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run to complete within 1h00m0s of virtual time
       the run was stopped by \`until\` at +10s before the body settled
       trace excerpt:
-              +0ms  #0     sim.start                           seed=7 until=10000
-              +10s  #1     sim.end                             outcome=stopped pendingTasks=0 pendingTimers=1 steps=0
+           +0.000s  #0     sim.start                           seed=7 until=10000
+          +10.000s  #1     sim.end                             outcome=stopped pendingTasks=0 pendingTimers=1 steps=0
       seed 7 — rerun: FAULTLINE_SEED=7 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -155,9 +155,9 @@ describe('toHaveCompletedWithin', () => {
       [Error: expected the run not to complete within 1s of virtual time
       the body returned; the run ended at +60ms
       trace excerpt:
-             +60ms  #20    breaker.success      db             phase=0 state=closed
-             +60ms  #21    retry.success        db             attempts=1 call=3
-             +60ms  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
+           +0.060s  #20    breaker.success      db             phase=0 state=closed
+           +0.060s  #21    retry.success        db             attempts=1 call=3
+           +0.060s  #22    sim.end                             outcome=ok pendingTasks=0 pendingTimers=0 steps=3
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/run-matchers.test.ts]
     `);
   });
@@ -183,8 +183,8 @@ describe('toBeDeterministic', () => {
         run 2: {"data":{"runs":2},"kind":"woke","seq":1,"t":2000}
       something in the scenario reads real time, unseeded randomness or real I/O, or depends on state left by the first run
       trace excerpt:
-              +0ms  #0     sim.start                           seed=9
-               +1s  #1     woke                                runs=1
+           +0.000s  #0     sim.start                           seed=9
+           +1.000s  #1     woke                                runs=1
       seed 9 — rerun: FAULTLINE_SEED=9 npx vitest run test/matchers/run-matchers.test.ts -t 'fails with the first divergent event when the scenario reads state outside the run']
     `);
     await expect(leaky).not.toBeDeterministic();

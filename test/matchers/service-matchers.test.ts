@@ -51,12 +51,12 @@ describe('toHaveCalledService', () => {
       outcomes: ok ×3
       trace excerpt:
         … 1 earlier event
-              +0ms  #6     service.call         db             call=0
-             +20ms  #7     service.end          db             call=0 latency=20 outcome=ok
-             +20ms  #12    service.call         db             call=1
-             +40ms  #13    service.end          db             call=1 latency=20 outcome=ok
-             +40ms  #18    service.call         db             call=2
-             +60ms  #19    service.end          db             call=2 latency=20 outcome=ok
+           +0.000s  #6     service.call         db             call=0
+           +0.020s  #7     service.end          db             call=0 latency=20 outcome=ok
+           +0.020s  #12    service.call         db             call=1
+           +0.040s  #13    service.end          db             call=1 latency=20 outcome=ok
+           +0.040s  #18    service.call         db             call=2
+           +0.060s  #19    service.end          db             call=2 latency=20 outcome=ok
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/service-matchers.test.ts]
     `);
   });
@@ -88,7 +88,7 @@ describe('toHaveInjectedFault', () => {
       'outage' was injected 4 times, from +2.2s to +8.306s
       faults injected in the run: outage on 'llm' ×4
       trace excerpt:
-             +2.2s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
+           +2.200s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
            +2.709s  #27    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
            +3.206s  #35    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
            +8.306s  #61    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503
@@ -103,7 +103,7 @@ describe('toHaveInjectedFault', () => {
       'outage' was injected 4 times, from +2.2s to +8.306s
       faults injected in the run: outage on 'llm' ×4
       trace excerpt:
-             +2.2s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
+           +2.200s  #19    fault.injected       llm            call=2 effect=status errorType=api_error fault=outage status=503
            +2.709s  #27    fault.injected       llm            call=3 effect=status errorType=api_error fault=outage status=503
            +3.206s  #35    fault.injected       llm            call=4 effect=status errorType=api_error fault=outage status=503
            +8.306s  #61    fault.injected       llm            call=5 effect=status errorType=api_error fault=outage status=503

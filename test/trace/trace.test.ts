@@ -68,7 +68,13 @@ describe('trace', () => {
       sim.emit('breaker.state', { from: 'closed', to: 'open', reason: 'manual' }, 'llm');
     });
     const text = trace.format();
-    expect(text).toContain('+1.25s');
+    expect(text).toContain('+1.250s');
+    expect(
+      trace
+        .format()
+        .split('\n')
+        .map((l) => l.indexOf('#')),
+    ).toEqual([14, 14, 14]);
     expect(text).toMatch(/breaker\.state\s+llm\s+from=closed reason=manual to=open/);
     expect(trace.format({ limit: 1 })).toMatch(/… 2 more events/);
     expect(trace.format({ kinds: ['breaker'] }).split('\n')).toHaveLength(1);
