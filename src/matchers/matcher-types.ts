@@ -4,6 +4,7 @@
  * typecheck, and a misspelt matcher not. Arguments typed `number` or `string`
  * also accept asymmetric matchers (`expect.any(Number)` is typed `any`).
  */
+import type { Invariant } from '../properties/invariant.js';
 import type { CircuitState } from '../resilience/circuit-breaker.js';
 import type { Duration } from '../time/duration.js';
 
@@ -36,6 +37,10 @@ export interface FaultlineMatchers<R = unknown> {
   toHaveFailedWith(expected: ExpectedError): R;
   /** A fallback chain reached the step `name`, or the agent `name` answered with its fallback. */
   toHaveFallenBackTo(name: string): R;
+  /** Retries did not multiply the load: attempts ÷ requests ≤ `maxAmplification` (per `window` when given). */
+  toHaveNoRetryStorm(options: { maxAmplification: number; window?: Duration }): R;
+  /** The trace satisfies every given invariant, or with none given every applicable one (`invariants.all()`). */
+  toSatisfyInvariants(...invariants: Invariant[]): R;
   /** Reruns the scenario with the same seed; the trace hash must be identical. */
   toBeDeterministic(): Promise<R>;
 }

@@ -18,10 +18,12 @@ import { toHaveFailedWith } from './to-have-failed-with.js';
 import { toHaveFallenBackTo } from './to-have-fallen-back-to.js';
 import { toHaveHonoredRetryAfter } from './to-have-honored-retry-after.js';
 import { toHaveInjectedFault } from './to-have-injected-fault.js';
+import { toHaveNoRetryStorm } from './to-have-no-retry-storm.js';
 import { toHaveRejectedCalls } from './to-have-rejected-calls.js';
 import { toHaveRetried } from './to-have-retried.js';
 import { toHaveSucceeded } from './to-have-succeeded.js';
 import { toHaveTrippedBreaker } from './to-have-tripped-breaker.js';
+import { toSatisfyInvariants } from './to-satisfy-invariants.js';
 
 export type { AsymmetricMatcher, MatcherContext, MatcherOutcome } from './context.js';
 export type { ExpectedError, FaultlineMatchers } from './matcher-types.js';
@@ -41,5 +43,7 @@ export const matchers = {
   toHaveSucceeded,
   toHaveFailedWith,
   toHaveFallenBackTo,
+  toHaveNoRetryStorm,
+  toSatisfyInvariants,
   toBeDeterministic,
 };

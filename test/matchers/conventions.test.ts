@@ -29,6 +29,8 @@ const validArgs: Record<keyof typeof matchers, unknown[]> = {
   toHaveSucceeded: [],
   toHaveFailedWith: [Error],
   toHaveFallenBackTo: ['cache'],
+  toHaveNoRetryStorm: [{ maxAmplification: 2 }],
+  toSatisfyInvariants: [],
   toBeDeterministic: [],
 };
 
@@ -145,8 +147,9 @@ describe('matcher conventions', () => {
       ['toHaveCompletedWithin', ['1s']],
       ['toHaveFailedWith', [Error]],
       ['toHaveFallenBackTo', ['cache']],
+      ['toHaveNoRetryStorm', [{ maxAmplification: 1 }]],
     ];
-    expect(failing.length).toBe(Object.keys(matchers).length - 2); // toHaveSucceeded passes here; toBeDeterministic below
+    expect(failing.length).toBe(Object.keys(matchers).length - 3); // toHaveSucceeded and toSatisfyInvariants pass here; toBeDeterministic below
     const lastLines = failing.map(([name, args]) => {
       try {
         assertion(result, name)(...args);
@@ -160,6 +163,7 @@ describe('matcher conventions', () => {
     );
     await expect(expect(result).not.toBeDeterministic()).rejects.toThrow(/\nseed 3 — rerun: .*$/);
     expect(() => expect(result).not.toHaveSucceeded()).toThrow(/\nseed 3 — rerun: .*$/);
+    expect(() => expect(result).not.toSatisfyInvariants()).toThrow(/\nseed 3 — rerun: .*$/);
   });
 
   it('works through expect.extend(matchers) on its own', () => {

@@ -34,6 +34,10 @@ const CASES: Record<string, Case> = {
     'tims',
     (api) => api.matchers.toHaveTrippedBreaker.call(matcherThis, runOf(), 'llm', { tims: 1 }),
   ],
+  'matchers.toHaveNoRetryStorm': [
+    'maxAmplifcation',
+    (api) => api.matchers.toHaveNoRetryStorm.call(matcherThis, runOf(), { maxAmplifcation: 2 }),
+  ],
   'matchers.toHaveRetried': [
     'nme',
     (api) => api.matchers.toHaveRetried.call(matcherThis, runOf(), 1, { nme: 'llm' }),
@@ -208,6 +212,7 @@ const NO_OPTIONS: Record<string, string> = {
   'matchers.toHaveInjectedFault': 'a matcher: its arguments are compared values, each checked (ConfigError)',
   'matchers.toHaveCompletedWithin':
     'a matcher: its arguments are compared values, each checked (ConfigError)',
+  'matchers.toSatisfyInvariants': 'takes invariants, each checked (ConfigError)',
   'matchers.toHaveSucceeded': 'a matcher: its arguments are compared values, each checked (ConfigError)',
   'matchers.toHaveFailedWith': 'a matcher: its arguments are compared values, each checked (ConfigError)',
   'matchers.toHaveFallenBackTo': 'a matcher: its arguments are compared values, each checked (ConfigError)',
