@@ -9,6 +9,7 @@
  */
 import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, integerAtLeast, oneOf } from '../options/validate.js';
+import { errorData } from '../resilience/options.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { TraceSink } from '../trace/event.js';
 import type { TracedBreakerState } from '../trace/event-map.js';
@@ -34,11 +35,6 @@ export const DECLARED_BREAKER_KEYS = [
   'halfOpen',
   'mode',
 ];
-
-function errorData(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: typeof error, message: String(error) };
-}
 
 export class BreakerRecorder {
   private state: TracedBreakerState;

@@ -7,9 +7,10 @@
 import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, finiteAtLeast, integerAtLeast, numberInRange, oneOf } from '../options/validate.js';
 import { classifyError } from '../resilience/classify-error.js';
+import { errorData } from '../resilience/options.js';
+import { retryFailedData } from '../resilience/retry.js';
 import type { Sim } from '../simulators/sim.js';
 import { type Duration, duration } from '../time/duration.js';
-import type { DraftData } from '../trace/event-map.js';
 
 /** The configuration a retry claims. */
 export interface DeclaredRetryConfig {
@@ -28,11 +29,6 @@ export interface RetryLike {
 }
 
 const KEYS = ['maxRetries', 'baseDelay', 'maxDelay', 'backoffFactor', 'jitter', 'jitterRatio'];
-
-function errorData(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: typeof error, message: String(error) };
-}
 
 /**
  * Records a hand-written retry's attempts in the run's trace, with the
@@ -90,16 +86,7 @@ export function instrumentRetry(
         } catch (error) {
           const c = classifyError(error, sim.epochMs + sim.now());
           lastClass = c.kind;
-          const data: DraftData<'retry.failed'> = {
-            call,
-            attempt,
-            class: c.kind,
-            reason: c.reason,
-            error: errorData(error),
-          };
-          if (c.status !== undefined) data.status = c.status;
-          if (c.retryAfterMs !== undefined) data.retryAfter = c.retryAfterMs;
-          trace.emit('retry.failed', name, data);
+          trace.emit('retry.failed', name, retryFailedData(call, attempt, c, error));
           throw error;
         }
       };

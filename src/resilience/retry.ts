@@ -308,16 +308,7 @@ export class RetryPolicy {
 
   /** Traces a failed attempt with the class that decides whether it is retried. */
   private traceFailure(call: number, attempt: number, c: Classification, error: unknown): void {
-    const data: DraftData<'retry.failed'> = {
-      call,
-      attempt,
-      class: c.kind,
-      reason: c.reason,
-      error: errorData(error),
-    };
-    if (c.status !== undefined) data.status = c.status;
-    if (c.retryAfterMs !== undefined) data.retryAfter = c.retryAfterMs;
-    this.trace.emit('retry.failed', this.name, data);
+    this.trace.emit('retry.failed', this.name, retryFailedData(call, attempt, c, error));
   }
 
   private exhausted(
@@ -361,4 +352,23 @@ export class RetryPolicy {
  */
 export function retry(options?: RetryOptions): RetryPolicy {
   return new RetryPolicy(options);
+}
+
+/** The `retry.failed` event's data for a failed attempt (shared with `instrumentRetry`). */
+export function retryFailedData(
+  call: number,
+  attempt: number,
+  c: Classification,
+  error: unknown,
+): DraftData<'retry.failed'> {
+  const data: DraftData<'retry.failed'> = {
+    call,
+    attempt,
+    class: c.kind,
+    reason: c.reason,
+    error: errorData(error),
+  };
+  if (c.status !== undefined) data.status = c.status;
+  if (c.retryAfterMs !== undefined) data.retryAfter = c.retryAfterMs;
+  return data;
 }
