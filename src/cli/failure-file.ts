@@ -1,6 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  FAILURES_DIR,
+  failureSlug,
+  readFailureJson,
+  writeFailureRecord,
+} from '../properties/failure-store.js';
 import { CliError } from './cli-error.js';
 
 /*
@@ -10,7 +16,7 @@ import { CliError } from './cli-error.js';
  * (gzipped JSONL) so that a replay that diverges can say where.
  */
 
-export const GRAVEYARD = join('.faultline', 'failures');
+export const GRAVEYARD = FAILURES_DIR;
 
 export interface ScenarioFailure {
   readonly faultline: 'failure';
@@ -33,41 +39,30 @@ export interface ScenarioFailure {
   readonly replay: string;
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'scenario'
-  );
-}
-
 /** Writes a failure (and its trace) into `dir`; returns the JSON file's path. */
 export function writeFailure(
   failure: Omit<ScenarioFailure, 'faultline' | 'version' | 'source' | 'trace'>,
   traceJsonl: string | undefined,
   dir: string = GRAVEYARD,
 ): string {
-  mkdirSync(dir, { recursive: true });
-  const base = `${slug(failure.scenario)}-seed-${slug(String(failure.seed))}${failure.swarm ? '-swarm' : ''}`;
-  const path = join(dir, `${base}.json`);
+  const base = `${failureSlug(failure.scenario, 'scenario')}-seed-${failureSlug(String(failure.seed), 'scenario')}${failure.swarm ? '-swarm' : ''}`;
   let trace: string | undefined;
   if (traceJsonl !== undefined) {
+    mkdirSync(dir, { recursive: true });
     trace = `${base}.trace.jsonl.gz`;
     writeFileSync(join(dir, trace), gzipSync(traceJsonl));
   }
   const record: ScenarioFailure = { faultline: 'failure', version: 1, source: 'cli', ...failure, trace };
-  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
-  return path;
+  return writeFailureRecord(dir, base, record);
 }
 
 /** Reads a failure file written by `writeFailure`. */
 export function readFailure(path: string): ScenarioFailure {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = readFailureJson(path, 'failure file');
   } catch (error) {
-    throw new CliError(`cannot read failure file ${path}: ${(error as Error).message}`);
+    throw new CliError((error as Error).message);
   }
   const f = parsed as Partial<ScenarioFailure>;
   if (f?.faultline !== 'failure' || typeof f.file !== 'string' || f.seed === undefined) {

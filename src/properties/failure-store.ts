@@ -53,14 +53,32 @@ export interface PropertyFailure {
   readonly replay: string;
 }
 
-function slug(text: string): string {
+/** A file-name part: lower-case words joined by `-`, at most `max` characters, else `fallback`. */
+export function failureSlug(text: string, fallback: string, max = Number.POSITIVE_INFINITY): string {
   return (
     text
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'property'
+      .slice(0, max) || fallback
   );
+}
+
+/** Writes one failure record as `<dir>/<base>.json` (dir created if needed); returns the path. */
+export function writeFailureRecord(dir: string, base: string, record: object): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${base}.json`);
+  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+  return path;
+}
+
+/** Parses a failure file's JSON; throws `cannot read <what> <path>: …` when it is not readable JSON. */
+export function readFailureJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${what} ${path}: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -75,11 +93,8 @@ export function writePropertyFailure(
   failure: Omit<PropertyFailure, 'faultline' | 'version' | 'source'>,
   dir: string = FAILURES_DIR,
 ): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${slug(failure.name)}-seed-${failure.seed}.json`);
   const record: PropertyFailure = { faultline: 'failure', version: 1, source: 'property', ...failure };
-  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
-  return path;
+  return writeFailureRecord(dir, `${failureSlug(failure.name, 'property', 60)}-seed-${failure.seed}`, record);
 }
 
 /**
@@ -93,13 +108,7 @@ export function writePropertyFailure(
  * ```
  */
 export function readPropertyFailure(path: string): PropertyFailure {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read property failure ${path}: ${(error as Error).message}`);
-  }
-  const f = parsed as Partial<PropertyFailure>;
+  const f = readFailureJson(path, 'property failure') as Partial<PropertyFailure>;
   if (
     f?.faultline !== 'failure' ||
     f.source !== 'property' ||
