@@ -8,14 +8,15 @@
  * trace keeps the order in which the breaker saw them.
  */
 import { ConfigError } from '../errors/config-error.js';
-import { checkOptions, integerAtLeast, oneOf } from '../options/validate.js';
+import { checkOptions, finiteAtLeast, integerAtLeast, numberInRange, oneOf } from '../options/validate.js';
 import { errorData } from '../resilience/options.js';
 import { type Duration, duration } from '../time/duration.js';
 import type { TraceSink } from '../trace/event.js';
-import type { TracedBreakerState } from '../trace/event-map.js';
+import type { DraftData, TracedBreakerState } from '../trace/event-map.js';
 
 /** The configuration a breaker claims, declared for the invariants. */
 export interface DeclaredBreakerConfig {
+  /** Consecutive failures that open it (not used in rate mode, where it may be left out). */
   failureThreshold: number;
   successThreshold: number;
   /** Open → half-open delay. */
@@ -23,8 +24,23 @@ export interface DeclaredBreakerConfig {
   maxConcurrentCalls: number;
   /** `lazy` (default for observed breakers): the first call after the timeout half-opens it; `eager`: a timer does. */
   halfOpen?: 'eager' | 'lazy';
-  /** `consecutive` (default) or `rate` (a failure-rate breaker: opening is not judged against a count). */
+  /** `consecutive` (default) or `rate`: opens on a failure rate over `window` (then `failureRateThreshold` and `window` are required). */
   mode?: 'consecutive' | 'rate';
+  /** Rate mode: failures ÷ calls that opens it, in [0, 1]. */
+  failureRateThreshold?: number;
+  /** Rate mode: calls the window must hold before the rate is judged. Default 1. */
+  minimumCalls?: number;
+  /** Rate mode: the last `size` calls, the calls of the last `duration`, or opossum's rolling `buckets`. */
+  window?:
+    | { type: 'count'; size: number }
+    | { type: 'time'; duration: Duration }
+    | { type: 'buckets'; duration: Duration; buckets: number };
+  /** Rate mode: `>=` (default) or `>` against the threshold. */
+  rateComparison?: '>=' | '>';
+  /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close) or `fires` (every call as made, every failure as reported, never cleared: opossum, Hystrix). */
+  rateCounting?: 'outcomes' | 'fires';
+  /** Granularity of the breaker's own clock in ms: 1 for a breaker that reads `Date.now()`. Default 0 (exact). */
+  clockResolution?: number;
 }
 
 export const DECLARED_BREAKER_KEYS = [
@@ -34,6 +50,12 @@ export const DECLARED_BREAKER_KEYS = [
   'maxConcurrentCalls',
   'halfOpen',
   'mode',
+  'failureRateThreshold',
+  'minimumCalls',
+  'window',
+  'rateComparison',
+  'rateCounting',
+  'clockResolution',
 ];
 
 export class BreakerRecorder {
@@ -52,20 +74,45 @@ export class BreakerRecorder {
     const d = checkOptions(owner, declared, DECLARED_BREAKER_KEYS, true);
     const path = (k: string) => `${owner}({ ${k} })`;
     for (const k of ['failureThreshold', 'successThreshold', 'maxConcurrentCalls'] as const) {
+      if (k === 'failureThreshold' && d[k] === undefined && d.mode === 'rate') continue; // not used in rate mode
       if (d[k] === undefined)
         throw new ConfigError(path(k), undefined, 'an integer >= 1 (the value the breaker claims)');
       integerAtLeast(path(k), d[k], 1);
     }
     if (d.timeout === undefined) throw new ConfigError(path('timeout'), undefined, 'a duration');
     this.state = initial;
-    trace.emit('breaker.declared', name, {
-      failureThreshold: d.failureThreshold!,
+    const data: DraftData<'breaker.declared'> = {
+      failureThreshold: d.failureThreshold ?? 0,
       successThreshold: d.successThreshold!,
       timeout: duration(d.timeout, path('timeout')),
       maxConcurrentCalls: d.maxConcurrentCalls!,
       mode: oneOf(path('mode'), d.mode ?? 'consecutive', ['consecutive', 'rate'] as const),
       halfOpen: oneOf(path('halfOpen'), d.halfOpen ?? 'lazy', ['eager', 'lazy'] as const),
-    });
+    };
+    if (d.clockResolution !== undefined)
+      data.clockResolution = finiteAtLeast(path('clockResolution'), d.clockResolution, 0);
+    if (data.mode === 'rate') {
+      if (d.failureRateThreshold === undefined)
+        throw new ConfigError(path('failureRateThreshold'), undefined, 'a number in [0, 1] (rate mode)');
+      data.failureRateThreshold = numberInRange(path('failureRateThreshold'), d.failureRateThreshold, 0, 1);
+      data.minimumCalls = integerAtLeast(path('minimumCalls'), d.minimumCalls ?? 1, 0);
+      data.window = declaredWindow(path('window'), d.window);
+      data.rateComparison = oneOf(path('rateComparison'), d.rateComparison ?? '>=', ['>=', '>'] as const);
+      data.rateCounting = oneOf(path('rateCounting'), d.rateCounting ?? 'outcomes', [
+        'outcomes',
+        'fires',
+      ] as const);
+    } else {
+      for (const k of [
+        'failureRateThreshold',
+        'minimumCalls',
+        'window',
+        'rateComparison',
+        'rateCounting',
+      ] as const)
+        if (d[k] !== undefined) throw new ConfigError(path(k), d[k], `no value unless mode is "rate"`);
+    }
+    trace.emit('breaker.declared', name, data);
   }
 
   /** The breaker is now in `to` (from its events, or read from its `state`). */
@@ -88,6 +135,15 @@ export class BreakerRecorder {
     this.trace.emit('breaker.rejected', this.name, { state: this.state });
   }
 
+  /** Reports a call the breaker counted as neither success nor failure. */
+  ignored(call: { phase: number; state: TracedBreakerState }, error: unknown): void {
+    this.trace.emit('breaker.ignored', this.name, {
+      state: call.state,
+      phase: call.phase,
+      error: errorData(error),
+    });
+  }
+
   /** Reports a call's result (as its function settles, before the breaker reacts). */
   settled(call: { phase: number; state: TracedBreakerState }, error: unknown, failed: boolean): void {
     if (failed) {
@@ -100,4 +156,27 @@ export class BreakerRecorder {
       this.trace.emit('breaker.success', this.name, { state: call.state, phase: call.phase });
     }
   }
+}
+
+function declaredWindow(
+  path: string,
+  w: DeclaredBreakerConfig['window'],
+): NonNullable<DraftData<'breaker.declared'>['window']> {
+  const allowed =
+    '{ type: "count", size } | { type: "time", duration } | { type: "buckets", duration, buckets } (rate mode)';
+  if (w?.type === 'count') {
+    checkOptions(path, w, ['type', 'size'], true);
+    return { type: 'count', size: integerAtLeast(`${path}.size`, w.size, 1) };
+  }
+  if (w?.type === 'time' || w?.type === 'buckets') {
+    const ms = duration(w.duration, `${path}.duration`);
+    if (!(ms > 0)) throw new ConfigError(`${path}.duration`, w.duration, 'a duration > 0');
+    if (w.type === 'time') {
+      checkOptions(path, w, ['type', 'duration'], true);
+      return { type: 'time', duration: ms };
+    }
+    checkOptions(path, w, ['type', 'duration', 'buckets'], true);
+    return { type: 'buckets', duration: ms, buckets: integerAtLeast(`${path}.buckets`, w.buckets, 1) };
+  }
+  throw new ConfigError(path, w, allowed);
 }

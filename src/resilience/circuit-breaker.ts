@@ -25,7 +25,13 @@ import type { Duration } from '../time/duration.js';
 import { realClock } from '../time/real-clock.js';
 import { nullSink, type TraceSink } from '../trace/event.js';
 import type { DraftData, TraceEventMap } from '../trace/event-map.js';
-import { type BreakerWindowOptions, createWindow, type OutcomeWindow } from './breaker-window.js';
+import {
+  type BreakerWindowOptions,
+  CountWindow,
+  createWindow,
+  type OutcomeWindow,
+  TimeWindow,
+} from './breaker-window.js';
 import { Listeners, type Unsubscribe } from './listeners.js';
 import { errorData, POLICY_KEYS, type PolicyOptions, policyName } from './options.js';
 
@@ -248,6 +254,9 @@ export class CircuitBreaker {
     if (this.mode === 'rate') {
       d.failureRateThreshold = this.failureRateThreshold;
       d.minimumCalls = this.minimumCalls;
+      const w = this.window;
+      if (w instanceof CountWindow) d.window = { type: 'count', size: w.size };
+      else if (w instanceof TimeWindow) d.window = { type: 'time', duration: w.durationMs };
     }
     if (this.maxWaitInHalfOpenMs !== undefined) d.maxWaitInHalfOpen = this.maxWaitInHalfOpenMs;
     return d;

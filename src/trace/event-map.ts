@@ -114,6 +114,17 @@ export interface TraceEventMap {
     readonly failureRateThreshold?: number;
     readonly minimumCalls?: number;
     readonly maxWaitInHalfOpen?: number;
+    /** Rate mode: the window the rate is computed over (durations in ms); without it the opening is not judged. */
+    readonly window?:
+      | { readonly type: 'count'; readonly size: number }
+      | { readonly type: 'time'; readonly duration: number }
+      | { readonly type: 'buckets'; readonly duration: number; readonly buckets: number };
+    /** Rate mode: `>=` (default) or `>` against `failureRateThreshold`. */
+    readonly rateComparison?: '>=' | '>';
+    /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close) or `fires` (opossum: calls as made, failures as reported, never cleared). */
+    readonly rateCounting?: 'outcomes' | 'fires';
+    /** Granularity of the breaker's own clock in ms (1 for a `Date.now()` reader); default 0, exact. */
+    readonly clockResolution?: number;
   };
   'breaker.admitted': { readonly state: TracedBreakerState; readonly phase: number; readonly probe?: number };
   'breaker.rejected': { readonly state: TracedBreakerState };

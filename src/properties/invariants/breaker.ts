@@ -11,8 +11,10 @@
  *   after it is admitted as a probe (half-open never before it);
  * - probes in flight ≤ `maxConcurrentCalls`; half-open rejects only when full;
  * - it opens exactly when consecutive failures reach `failureThreshold`
- *   (consecutive mode), and closes after exactly `successThreshold` probe
- *   successes; a probe failure reopens it;
+ *   (consecutive mode), or, in rate mode with a declared `window`, when the
+ *   failure rate over that window reaches the threshold (`breaker-rate.ts`);
+ *   it closes after exactly `successThreshold` probe successes; a probe
+ *   failure reopens it;
  * - a late result (a call admitted in an earlier phase) changes nothing;
  * - only legal transitions.
  *
@@ -20,11 +22,17 @@
  * `breaker.admitted` / `.success` / `.failure` / `.ignored` / `.late` (with the
  * `phase` the call was admitted in) and `breaker.rejected`. Only the first
  * violation per breaker is reported: later ones are usually its consequences.
+ *
+ * A breaker that reads time from `Date.now()` (cockatiel) sees whole
+ * milliseconds while virtual time is fractional: it declares
+ * `clockResolution: 1` and "open until openedAt + timeout" is judged on times
+ * floored to that resolution, as the breaker itself compares them.
  */
 import { checkOptions } from '../../options/validate.js';
 import type { TraceEvent } from '../../trace/event.js';
 import type { Invariant, Violation } from '../invariant.js';
 import { violation } from '../invariant.js';
+import { type DeclaredRate, type DeclaredRateWindow, RateModel } from './breaker-rate.js';
 import { byActor, num, str } from './trace-groups.js';
 
 /** The configuration a breaker declares in `breaker.declared`. */
@@ -39,6 +47,10 @@ export interface DeclaredBreaker {
   halfOpen: 'eager' | 'lazy';
   /** Longest stay in half-open, ms, when declared. */
   maxWaitInHalfOpen?: number;
+  /** Rate mode with a declared window: how it opens. Without it, a rate breaker's opening is not judged. */
+  rate?: DeclaredRate;
+  /** Granularity of the breaker's own clock, ms (1 for `Date.now()`); 0: exact. */
+  clockResolution: number;
 }
 
 export interface BreakerInvariantOptions {
@@ -61,10 +73,32 @@ export function declaredBreaker(e: TraceEvent): DeclaredBreaker {
     maxConcurrentCalls: num(e, 'maxConcurrentCalls') ?? 2,
     mode,
     halfOpen,
+    clockResolution: num(e, 'clockResolution') ?? 0,
   };
   const maxWait = num(e, 'maxWaitInHalfOpen');
   if (maxWait !== undefined) d.maxWaitInHalfOpen = maxWait;
+  const window = rateWindow(e.data?.window);
+  if (mode === 'rate' && window !== undefined) {
+    d.rate = {
+      threshold: num(e, 'failureRateThreshold') ?? 0.5,
+      minimumCalls: num(e, 'minimumCalls') ?? 1,
+      window,
+      comparison: str(e, 'rateComparison') === '>' ? '>' : '>=',
+      counting: str(e, 'rateCounting') === 'fires' ? 'fires' : 'outcomes',
+    };
+  }
   return d;
+}
+
+function rateWindow(w: unknown): DeclaredRateWindow | undefined {
+  if (typeof w !== 'object' || w === null) return undefined;
+  const o = w as Record<string, unknown>;
+  const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  if (o.type === 'count' && positive(o.size)) return { type: 'count', size: o.size };
+  if (o.type === 'time' && positive(o.duration)) return { type: 'time', duration: o.duration };
+  if (o.type === 'buckets' && positive(o.duration) && positive(o.buckets))
+    return { type: 'buckets', duration: o.duration, buckets: o.buckets };
+  return undefined;
 }
 
 /** The model's view of one breaker while its events are replayed. */
@@ -83,11 +117,26 @@ class BreakerModel {
   pending: { to: State; why: string; expected: unknown; actual: unknown } | undefined;
   /** The previous event settled a late call (for a clearer message if a transition follows). */
   lateJustSettled = false;
+  /** Rate mode: the failure-rate window, replayed. */
+  readonly rate: RateModel | undefined;
+  /** The previous event left the failure rate at a level that may open the breaker. */
+  rateMayOpen = false;
+  /** Calls and failures in the window at the previous outcome (for messages). */
+  lastRate: { calls: number; failures: number } = { calls: 0, failures: 0 };
 
-  constructor(readonly declared: DeclaredBreaker) {}
+  constructor(readonly declared: DeclaredBreaker) {
+    this.rate = declared.rate ? new RateModel(declared.rate) : undefined;
+  }
 
   get halfOpenDue(): number {
     return this.openedAt + this.declared.timeout;
+  }
+
+  /** Whether openedAt + timeout has come at `t`, on the breaker's own clock resolution. */
+  dueAt(t: number): boolean {
+    const r = this.declared.clockResolution;
+    if (!(r > 0)) return t >= this.halfOpenDue;
+    return Math.floor(t / r) * r - Math.floor(this.openedAt / r) * r >= this.declared.timeout;
   }
 
   enter(to: State, t: number): void {
@@ -98,7 +147,10 @@ class BreakerModel {
     this.pending = undefined;
     if (to === 'open' || to === 'isolated') this.openedAt = t;
     if (to === 'half-open') this.halfOpenedAt = t;
-    if (to === 'closed') this.consecutive = 0;
+    if (to === 'closed') {
+      this.consecutive = 0;
+      this.rate?.closed();
+    }
   }
 }
 
@@ -165,6 +217,8 @@ function step(m: BreakerModel, e: TraceEvent): Violation | undefined {
   const name = e.actor ?? 'breaker';
   const lateBefore = m.lateJustSettled;
   m.lateJustSettled = false;
+  const rateMayOpen = m.rateMayOpen;
+  m.rateMayOpen = false;
   if (m.pending && e.kind !== 'breaker.state') {
     const p = m.pending;
     return violation(
@@ -176,7 +230,12 @@ function step(m: BreakerModel, e: TraceEvent): Violation | undefined {
     );
   }
   // An eager breaker half-opens on a timer: nothing of it may happen later while still open.
-  if (m.state === 'open' && d.halfOpen === 'eager' && e.t > m.halfOpenDue && e.kind !== 'breaker.state') {
+  if (
+    m.state === 'open' &&
+    d.halfOpen === 'eager' &&
+    e.t > m.halfOpenDue + d.clockResolution &&
+    e.kind !== 'breaker.state'
+  ) {
     return violation(
       NAME,
       `"${name}" (eager half-open) was still open at ${e.t} ms, after openedAt + timeout = ${m.halfOpenDue} ms`,
@@ -187,7 +246,7 @@ function step(m: BreakerModel, e: TraceEvent): Violation | undefined {
   }
   switch (e.kind) {
     case 'breaker.state':
-      return transition(m, e, name, lateBefore);
+      return transition(m, e, name, lateBefore, rateMayOpen);
     case 'breaker.admitted':
       return admitted(m, e, name);
     case 'breaker.rejected':
@@ -207,9 +266,10 @@ function transition(
   e: TraceEvent,
   name: string,
   lateBefore: boolean,
+  rateMayOpen: boolean,
 ): Violation | undefined {
   const state = m.state;
-  const v = judgeTransition(m, e, name);
+  const v = judgeTransition(m, e, name, rateMayOpen);
   if (v === undefined || !lateBefore) return v;
   return violation(
     NAME,
@@ -220,7 +280,12 @@ function transition(
   );
 }
 
-function judgeTransition(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
+function judgeTransition(
+  m: BreakerModel,
+  e: TraceEvent,
+  name: string,
+  rateMayOpen: boolean,
+): Violation | undefined {
   const d = m.declared;
   const from = str(e, 'from') as State | undefined;
   const to = str(e, 'to') as State | undefined;
@@ -240,7 +305,7 @@ function judgeTransition(m: BreakerModel, e: TraceEvent, name: string): Violatio
   }
   const state = m.state;
   if (state === 'open' && to === 'half-open') {
-    if (e.t < m.halfOpenDue) {
+    if (!m.dueAt(e.t)) {
       return violation(
         NAME,
         `"${name}" half-opened at ${e.t} ms, before openedAt + timeout = ${m.openedAt} + ${d.timeout} = ${m.halfOpenDue} ms`,
@@ -253,9 +318,20 @@ function judgeTransition(m: BreakerModel, e: TraceEvent, name: string): Violatio
     return undefined;
   }
   if (state === 'closed' && to === 'open') {
-    if (d.mode === 'rate') {
+    if (d.mode === 'rate' && (m.rate === undefined || rateMayOpen)) {
       m.enter('open', e.t);
       return undefined;
+    }
+    if (m.rate !== undefined) {
+      const r = d.rate!;
+      const { calls, failures } = m.lastRate;
+      return violation(
+        NAME,
+        `"${name}" opened with ${failures} failure(s) in ${calls} call(s) in its window; it must open only when calls >= minimumCalls ${r.minimumCalls} and failures / calls ${r.comparison} ${r.threshold}`,
+        e,
+        `failures / calls ${r.comparison} ${r.threshold} over >= ${r.minimumCalls} call(s)`,
+        `${failures} / ${calls}`,
+      );
     }
     return violation(
       NAME,
@@ -300,8 +376,9 @@ function judgeTransition(m: BreakerModel, e: TraceEvent, name: string): Violatio
 
 function admitted(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
   const d = m.declared;
+  m.rate?.fire(e.t);
   if (m.state === 'open') {
-    if (e.t < m.halfOpenDue) {
+    if (!m.dueAt(e.t)) {
       return violation(
         NAME,
         `"${name}" admitted a call while open, at ${e.t} ms, before openedAt + timeout = ${m.halfOpenDue} ms`,
@@ -338,6 +415,7 @@ function admitted(m: BreakerModel, e: TraceEvent, name: string): Violation | und
 
 function rejected(m: BreakerModel, e: TraceEvent, name: string): Violation | undefined {
   const d = m.declared;
+  m.rate?.fire(e.t);
   if (m.state === 'closed') {
     return violation(
       NAME,
@@ -347,7 +425,7 @@ function rejected(m: BreakerModel, e: TraceEvent, name: string): Violation | und
       'rejected',
     );
   }
-  if (m.state === 'open' && e.t >= m.halfOpenDue) {
+  if (m.state === 'open' && m.dueAt(e.t)) {
     return violation(
       NAME,
       `"${name}" rejected a call at ${e.t} ms, at or after openedAt + timeout = ${m.halfOpenDue} ms: it must be admitted as a probe (the breaker never half-opened)`,
@@ -376,13 +454,17 @@ function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | unde
   if (admittedIn === undefined) {
     return violation(NAME, `"${name}" reported the result of a call it never admitted (phase ${phase})`, e);
   }
+  const outcome = e.kind === 'breaker.late' ? str(e, 'outcome') : e.kind.slice('breaker.'.length);
   if (admittedIn.index !== m.index) {
     m.lateJustSettled = true;
+    // `fires` counting counts every reported failure, late or not: the breaker may act on it
+    // (and is then caught by the late-result rule), so the window must hold it.
+    if (m.rate?.declared.counting === 'fires' && outcome === 'failure') m.rate.outcome(e.t, true);
     return undefined;
   }
-  const outcome = e.kind === 'breaker.late' ? str(e, 'outcome') : e.kind.slice('breaker.'.length);
   if (admittedIn.state === 'half-open') {
     m.probes--;
+    if (m.rate?.declared.counting === 'fires' && outcome === 'failure') m.rate.outcome(e.t, true);
     if (outcome === 'success') {
       m.probeSuccesses++;
       if (m.probeSuccesses >= d.successThreshold) {
@@ -403,6 +485,11 @@ function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | unde
     }
     return undefined;
   }
+  if (m.rate !== undefined && (outcome === 'success' || outcome === 'failure')) {
+    const failed = outcome === 'failure';
+    if (m.rate.declared.counting === 'fires' || admittedIn.state === 'closed') m.rate.outcome(e.t, failed);
+    if (m.state === 'closed') rateRule(m, e, name, failed);
+  }
   if (outcome === 'success') m.consecutive = 0;
   else if (outcome === 'failure') {
     m.consecutive++;
@@ -416,4 +503,20 @@ function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | unde
     }
   }
   return undefined;
+}
+
+/** Rate mode, closed: after an outcome the breaker may open when the rule can hold, and must after a failure when it surely holds. */
+function rateRule(m: BreakerModel, e: TraceEvent, name: string, failed: boolean): void {
+  const r = m.declared.rate!;
+  const v = m.rate!.judge(e.t);
+  m.lastRate = { calls: v.calls, failures: v.failures };
+  m.rateMayOpen = v.may;
+  if (failed && v.must) {
+    m.pending = {
+      to: 'open',
+      why: `${v.failures} failure(s) in ${v.calls} call(s) reached failures / calls ${r.comparison} ${r.threshold} (minimumCalls ${r.minimumCalls}), so "${name}" must open`,
+      expected: 'open',
+      actual: 'closed',
+    };
+  }
 }

@@ -1,0 +1,149 @@
+/*
+ * The failure-rate rule of `invariants.breaker()` for breakers that open on a
+ * failure RATE over a window instead of consecutive failures: faultline's rate
+ * mode and resilience4j (`outcomes` counting: each settled closed-state call,
+ * window cleared on close) and opossum / Hystrix (`fires` counting: every call
+ * counts when it is made, admitted or rejected, in any state; every failure when
+ * it is reported; the window is never cleared, only rolls).
+ *
+ * Windows: the last `size` calls (`count`), calls in (now − duration, now]
+ * (`time`), or opossum's rolling `buckets`: `buckets` buckets of
+ * floor(duration / buckets) ms rotated by an interval timer whose phase the
+ * trace does not show. For buckets the model considers every window start the
+ * rotation could have put there, [now − buckets·I, now − (buckets − 1)·I], and
+ * says the breaker MUST open only when the rule holds for all of them and MAY
+ * open when it holds for one: no false violation whatever the phase.
+ */
+
+/** The window a rate breaker declares (durations in ms). */
+export type DeclaredRateWindow =
+  | { type: 'count'; size: number }
+  | { type: 'time'; duration: number }
+  | { type: 'buckets'; duration: number; buckets: number };
+
+/** How a rate breaker decides to open. */
+export interface DeclaredRate {
+  /** Failures ÷ calls compared with this, in [0, 1]. */
+  threshold: number;
+  /** Calls the window must hold before the rate is judged. */
+  minimumCalls: number;
+  window: DeclaredRateWindow;
+  /** `>=` (faultline, resilience4j) or `>` (opossum, cockatiel's rate breakers). */
+  comparison: '>=' | '>';
+  /** `outcomes` (settled closed-state calls) or `fires` (calls as made, failures as reported). */
+  counting: 'outcomes' | 'fires';
+}
+
+/** What the rule says about opening at one moment. */
+export interface RateVerdict {
+  /** The rule holds for every window the declaration allows. */
+  must: boolean;
+  /** The rule holds for at least one of them. */
+  may: boolean;
+  /** Calls and failures in the widest window considered. */
+  calls: number;
+  failures: number;
+}
+
+/**
+ * Breakers compute the rate their own way (opossum: failures / fires × 100 >
+ * a percentage), so a rate within this of the threshold may go either way.
+ */
+const TOLERANCE = 1e-9;
+
+interface Entry {
+  t: number;
+  call: number;
+  failure: number;
+}
+
+/** A replay of the declared window over a breaker's traced calls and failures. */
+export class RateModel {
+  private entries: Entry[] = [];
+
+  constructor(readonly declared: DeclaredRate) {}
+
+  /** A call was made (`fires` counting): admitted or rejected. */
+  fire(t: number): void {
+    if (this.declared.counting === 'fires') this.push({ t, call: 1, failure: 0 });
+  }
+
+  /** A call's outcome was reported. */
+  outcome(t: number, failed: boolean): void {
+    if (this.declared.counting === 'outcomes') this.push({ t, call: 1, failure: failed ? 1 : 0 });
+    else if (failed) this.push({ t, call: 0, failure: 1 });
+  }
+
+  /** The breaker closed: an `outcomes` window starts again. */
+  closed(): void {
+    if (this.declared.counting === 'outcomes') this.entries = [];
+  }
+
+  judge(t: number): RateVerdict {
+    const w = this.declared.window;
+    const es = this.entries;
+    let narrow: number;
+    let wide: number;
+    if (w.type === 'count') {
+      let calls = 0;
+      let i = es.length;
+      while (i > 0 && calls < w.size) calls += es[--i]!.call;
+      narrow = wide = i;
+    } else if (w.type === 'time') {
+      narrow = wide = firstIndex(es, (e) => e.t > t - w.duration);
+    } else {
+      const interval = Math.floor(w.duration / w.buckets);
+      wide = firstIndex(es, (e) => e.t >= t - w.buckets * interval);
+      narrow = firstIndex(es, (e) => e.t > t - (w.buckets - 1) * interval);
+    }
+    let calls = 0;
+    let failures = 0;
+    for (let i = es.length - 1; i >= narrow; i--) {
+      calls += es[i]!.call;
+      failures += es[i]!.failure;
+    }
+    let must = this.holds(calls, failures, -TOLERANCE);
+    let may = this.holds(calls, failures, TOLERANCE);
+    for (let i = narrow - 1; i >= wide; i--) {
+      calls += es[i]!.call;
+      failures += es[i]!.failure;
+      must &&= this.holds(calls, failures, -TOLERANCE);
+      may ||= this.holds(calls, failures, TOLERANCE);
+    }
+    this.prune(t);
+    return { must, may, calls, failures };
+  }
+
+  /** The rule at these counts; `slack` > 0 leans toward holding, < 0 away (`>=` stays exact when leaning away). */
+  private holds(calls: number, failures: number, slack: number): boolean {
+    const d = this.declared;
+    if (calls < d.minimumCalls) return false;
+    const rate = failures / calls;
+    if (d.comparison === '>') return rate > d.threshold - slack;
+    return rate >= d.threshold - Math.max(slack, 0);
+  }
+
+  private push(e: Entry): void {
+    this.entries.push(e);
+  }
+
+  /** Drops entries no later window can hold (time windows only). */
+  private prune(t: number): void {
+    const w = this.declared.window;
+    if (w.type === 'count' || this.entries.length < 4096) return;
+    const keep = firstIndex(this.entries, (e) => e.t >= t - w.duration - 1);
+    if (keep > 0) this.entries = this.entries.slice(keep);
+  }
+}
+
+/** The first index whose entry satisfies `ok` (entries are in time order), or the length. */
+function firstIndex(es: readonly Entry[], ok: (e: Entry) => boolean): number {
+  let lo = 0;
+  let hi = es.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(es[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
