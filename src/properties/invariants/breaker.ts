@@ -8,7 +8,9 @@
  *
  * - closed never rejects;
  * - no call is admitted while open before `openedAt + timeout`; a call at or
- *   after it is admitted as a probe (half-open never before it);
+ *   after it is admitted as a probe (half-open never before it), except that
+ *   an eager breaker may still reject at exactly that instant, its timer not
+ *   yet run;
  * - probes in flight ≤ `maxConcurrentCalls`; half-open rejects only when full;
  * - it opens exactly when consecutive failures reach `failureThreshold`
  *   (consecutive mode), or, in rate mode with a declared `window`, when the
@@ -425,7 +427,10 @@ function rejected(m: BreakerModel, e: TraceEvent, name: string): Violation | und
       'rejected',
     );
   }
-  if (m.state === 'open' && m.dueAt(e.t)) {
+  // An eager breaker's half-open timer and a call at that same instant run in either order
+  // (timers due together: creation order, or the seed's with ties: 'random'): rejecting then is allowed.
+  const tie = d.halfOpen === 'eager' && e.t <= m.halfOpenDue + d.clockResolution;
+  if (m.state === 'open' && m.dueAt(e.t) && !tie) {
     return violation(
       NAME,
       `"${name}" rejected a call at ${e.t} ms, at or after openedAt + timeout = ${m.halfOpenDue} ms: it must be admitted as a probe (the breaker never half-opened)`,
