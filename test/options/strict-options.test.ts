@@ -60,6 +60,15 @@ const CASES: Record<string, Case> = {
         { failureTreshold: 1 },
       ),
   ],
+  instrumentCockatiel: [
+    'failureTreshold',
+    (api, sim) =>
+      api.instrumentCockatiel(sim, 'c', { execute: (f: () => unknown) => f() }, { failureTreshold: 1 }),
+  ],
+  instrumentOpossum: [
+    'resetTimout',
+    (api, sim) => api.instrumentOpossum(sim, 'o', { on() {}, options: {} }, { resetTimout: 1 }),
+  ],
   instrumentRetry: [
     'maxRetires',
     (api, sim) => api.instrumentRetry(sim, 'r', { execute: (f: () => unknown) => f() }, { maxRetires: 1 }),
