@@ -11,7 +11,8 @@
  * (`.` → `index`, `./adapters/opossum` → `adapters-opossum`):
  * - `consumers/<name>.mjs`: copied into the consumer project and run with `node`; it
  *   imports the entry as a user would (`import { … } from 'faultline/…'`) and must exit 0
- *   (use `node:assert`). Files ending `.test.mjs` run under the consumer's `vitest run`
+ *   (use `node:assert`). Optional peer dependencies are not installed there; the
+ *   repository's `node_modules` is in `FAULTLINE_REPO_MODULES` for consumers that need one. Files ending `.test.mjs` run under the consumer's `vitest run`
  *   instead (for entries such as `faultline/vitest`).
  * - `types/<name>.ts`: compiled together by `tsc` against the tarball's types with
  *   `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and
@@ -76,7 +77,10 @@ async function runConsumer(file: string): Promise<string> {
     ? [join(project.dir, 'node_modules/vitest/vitest.mjs'), 'run', file]
     : [file];
   try {
-    const { stdout } = await exec(process.execPath, args, { cwd: project.dir, env: childEnv() });
+    // The optional peers (cockatiel, opossum) are not installed in the consumer project: a
+    // consumer that exercises one loads the repository's copy through this path.
+    const env = childEnv({ FAULTLINE_REPO_MODULES: join(repoRoot, 'node_modules') });
+    const { stdout } = await exec(process.execPath, args, { cwd: project.dir, env });
     return stdout;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
