@@ -113,7 +113,7 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
   const subscriptions = [
     policy.onHalfOpen(() => {
       state = 'half-open';
-      recorder.observe('half-open', 'timeout');
+      recorder.observe('half-open', 'onHalfOpen');
     }),
     policy.onStateChange((code) => {
       const to = STATES[code] ?? 'closed';
@@ -184,8 +184,9 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
   return policy;
 }
 
+/** The cockatiel event behind a transition (cockatiel does not say why; never a manual reason). */
 function reasonFor(to: TracedBreakerState): string {
-  return to === 'open' ? 'failure' : to === 'closed' ? 'probe-success' : 'timeout';
+  return to === 'open' ? 'onBreak' : to === 'closed' ? 'onReset' : 'onHalfOpen';
 }
 
 function isBrokenCircuit(error: unknown): boolean {

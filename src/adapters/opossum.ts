@@ -11,7 +11,8 @@
  * runs before opossum's, so results are traced before opossum reacts),
  * classified by the breaker's own `errorFilter` as opossum does, or opossum's
  * `timeout` event (args) when its timer fires first. Transitions: `open`,
- * `halfOpen`, `close`. `shutdown` ends the instrumentation.
+ * `halfOpen`, `close` (traced with the event's name as the reason: opossum does
+ * not say why). `shutdown` ends the instrumentation.
  *
  * opossum is never imported: the breaker is passed in, so users without
  * opossum can load faultline.
@@ -144,9 +145,9 @@ export function instrumentOpossum<B extends OpossumBreaker>(
       const call = calls.get(args);
       if (call) settle(call, error, isFailure(error, args));
     },
-    open: () => recorder.observe('open', 'failure-rate'),
-    halfOpen: () => recorder.observe('half-open', 'timeout'),
-    close: () => recorder.observe('closed', 'probe-success'),
+    open: () => recorder.observe('open', 'open'),
+    halfOpen: () => recorder.observe('half-open', 'halfOpen'),
+    close: () => recorder.observe('closed', 'close'),
     shutdown: () => dispose(),
   };
   for (const [event, listener] of Object.entries(listeners)) inner.on(event, listener);

@@ -2,10 +2,16 @@
  * Real cockatiel (3.x) through `faultline/adapters/cockatiel`. Its
  * ConsecutiveBreaker, with cockatiel's documented semantics declared (read
  * from the policy: threshold n, halfOpenAfter, one probe that closes it on
- * success, lazy half-open, a Date.now() clock), keeps faultline's breaker and
- * accounting invariants over generated fault plans; a wrong declaration is
- * caught (the run is not vacuous); the adapter's own behaviour is checked on
- * hand-driven runs.
+ * success, lazy half-open, a Date.now() clock), over generated fault plans,
+ * variable latency and concurrent agents:
+ * - keeps every breaker and accounting invariant when no call's result can
+ *   outlive the phase it was admitted in (a cockatiel timeout shorter than
+ *   halfOpenAfter inside the breaker), and a wrong declaration is caught (the
+ *   runs do judge the real breaker);
+ * - finding: without such a timeout, a late failure (of a call admitted while
+ *   closed) reopens the half-open breaker: cockatiel's closed path calls
+ *   `open()` after the await whatever the state has become.
+ * The adapter's own behaviour is checked on hand-driven runs.
  */
 import {
   ConsecutiveBreaker,
@@ -14,6 +20,8 @@ import {
   handleAll,
   handleType,
   retry,
+  TimeoutStrategy,
+  timeout,
   wrap,
 } from 'cockatiel';
 import { describe, expect, it } from 'vitest';
@@ -24,35 +32,51 @@ import { arb } from '../../src/properties/arbitraries/index.js';
 import { checkResilience, ResilienceCheckError } from '../../src/properties/check-resilience.js';
 import { fc } from '../../src/properties/index.js';
 import { invariants } from '../../src/properties/invariants/index.js';
+import { dist } from '../../src/random/dist.js';
 import { simulate } from '../../src/simulators/kernel/simulate.js';
 import type { Sim } from '../../src/simulators/sim.js';
 
 const arbitraries = {
   threshold: fc.integer({ min: 1, max: 5 }),
-  halfOpenAfter: fc.integer({ min: 1, max: 3000 }),
+  halfOpenAfter: fc.integer({ min: 2, max: 3000 }),
+  /** A cockatiel timeout inside the breaker, as a fraction of halfOpenAfter. */
+  timeoutShare: fc.double({ min: 0, max: 0.999, noNaN: true }),
   faults: arb.faultPlan({ horizon: '20s', kinds: ['errors', 'outage', 'latency'] }),
   load: arb.workload(),
 };
 type Values = {
   threshold: number;
   halfOpenAfter: number;
+  timeoutShare: number;
   faults: never[];
   load: { agents: number; requests: number; gapMs: number };
 };
 
-/** Agents calling a faulty service through a real cockatiel breaker; `declare` overrides the read declaration. */
-function scenario(declare?: (threshold: number) => object) {
-  return async (sim: Sim, { threshold, halfOpenAfter, faults, load }: Values) => {
-    const svc = sim.service('svc', { latency: '50ms', faults, handle: () => 'ok' });
-    const policy = instrumentCockatiel(
+interface ScenarioOptions {
+  /** Run each call under a cockatiel timeout shorter than halfOpenAfter, inside the breaker. */
+  timed: boolean;
+  /** Overrides of the declaration read from the policy. */
+  declare?: (threshold: number) => object;
+}
+
+/** Agents calling a faulty service (latency 10–400 ms) through a real cockatiel breaker. */
+function scenario({ timed, declare }: ScenarioOptions) {
+  return async (sim: Sim, { threshold, halfOpenAfter, timeoutShare, faults, load }: Values) => {
+    const svc = sim.service('svc', { latency: dist.uniform(10, 400), faults, handle: () => 'ok' });
+    const breaker = instrumentCockatiel(
       sim,
       'cockatiel',
       circuitBreaker(handleAll, { halfOpenAfter, breaker: new ConsecutiveBreaker(threshold) }),
       declare?.(threshold),
     );
+    const perCall = timeout(
+      Math.max(1, Math.floor(timeoutShare * halfOpenAfter)),
+      TimeoutStrategy.Aggressive,
+    );
+    const policy = timed ? wrap(breaker, perCall) : breaker;
     const agent = async () => {
       for (let i = 0; i < load.requests; i++) {
-        await policy.execute(() => svc.call(i)).catch(() => {});
+        await policy.execute(({ signal }) => svc.call(i, { signal })).catch(() => {});
         await sim.sleep(load.gapMs);
       }
     };
@@ -61,14 +85,14 @@ function scenario(declare?: (threshold: number) => object) {
 }
 
 describe('cockatiel ConsecutiveBreaker under generated fault plans', () => {
-  it('keeps the breaker and accounting invariants with its documented semantics declared', async () => {
+  it('keeps the breaker and accounting invariants when no result outlives its phase (timeout < halfOpenAfter)', async () => {
     const report = await checkResilience({
-      name: 'cockatiel ConsecutiveBreaker',
+      name: 'cockatiel ConsecutiveBreaker, timed calls',
       failures: false,
       numRuns: 200,
       arbitraries,
       invariants: [invariants.breaker(), invariants.accounting()],
-      scenario: scenario() as never,
+      scenario: scenario({ timed: true }) as never,
     });
     expect(report.numRuns).toBe(200);
   });
@@ -79,7 +103,7 @@ describe('cockatiel ConsecutiveBreaker under generated fault plans', () => {
       failures: false,
       arbitraries,
       invariants: [invariants.breaker()],
-      scenario: scenario((n) => ({ failureThreshold: n + 1 })) as never,
+      scenario: scenario({ timed: true, declare: (n) => ({ failureThreshold: n + 1 }) }) as never,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResilienceCheckError);
     const v = (error as ResilienceCheckError).violations[0]!;
@@ -87,6 +111,31 @@ describe('cockatiel ConsecutiveBreaker under generated fault plans', () => {
     expect(v.message).toMatch(
       /opened after \d+ consecutive failure\(s\); it must open exactly when they reach failureThreshold/,
     );
+  });
+
+  it('finding: without a timeout, a late failure opens the breaker (from half-open, or in a later closed phase)', async () => {
+    const options = {
+      name: 'cockatiel, untimed calls',
+      failures: false as const,
+      arbitraries,
+      invariants: [invariants.breaker()],
+      scenario: scenario({ timed: false }) as never,
+    };
+    const error = await checkResilience(options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResilienceCheckError);
+    const e = error as ResilienceCheckError;
+    expect(e.violations[0]!.message).toMatch(
+      /a late result \(of a call admitted before the last transition\) changed "cockatiel": (half-open|closed) → open/,
+    );
+    console.log(
+      `cockatiel late-result finding: simulation seed ${e.simulationSeed}, fast-check seed ${e.fastCheck.seed}, path ${e.fastCheck.path}\n${e.message}`,
+    );
+    const again = await checkResilience({
+      ...options,
+      seed: e.fastCheck.seed,
+      path: e.fastCheck.path!,
+    }).catch((x: unknown) => x);
+    expect((again as ResilienceCheckError).simulationSeed).toBe(e.simulationSeed);
   });
 });
 
@@ -229,9 +278,10 @@ describe('instrumentCockatiel', () => {
   it('same seed, same trace hash', async () => {
     const once = () =>
       simulate({ seed: 11 }, (sim) =>
-        scenario()(sim, {
+        scenario({ timed: true })(sim, {
           threshold: 2,
           halfOpenAfter: 300,
+          timeoutShare: 0.5,
           faults: [faults.errors({ rate: 0.4, status: 503 })] as never[],
           load: { agents: 3, requests: 60, gapMs: 40 },
         }),
