@@ -272,6 +272,23 @@ describe('instrumentCockatiel', () => {
         /instrumentCockatiel\(\{ failureThreshold \}\)/,
       );
       expect(() => instrumentCockatiel(sim, 'c', policy(), { mode: 'rate' })).toThrow(/failureRateThreshold/);
+      expect(() => instrumentCockatiel(sim, 'c', policy(), { window: { type: 'count', size: 3 } })).toThrow(
+        /instrumentCockatiel\(\{ window \}\).*no value unless mode is "rate"/,
+      );
+      expect(() =>
+        instrumentCockatiel(sim, 'c', policy(), {
+          mode: 'rate',
+          failureRateThreshold: 0.5,
+          window: { type: 'buckets', duration: '10s' } as never,
+        }),
+      ).toThrow(/window\.buckets/);
+      expect(() =>
+        instrumentCockatiel(sim, 'c', counting, {
+          mode: 'rate',
+          failureRateThreshold: 1.5,
+          window: { type: 'count', size: 10 },
+        }),
+      ).toThrow(/failureRateThreshold.*\[0, 1\]/);
     });
   });
 

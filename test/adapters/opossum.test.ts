@@ -275,6 +275,20 @@ describe('instrumentOpossum', () => {
     });
   });
 
+  it('instrumenting again replaces the previous instrumentation; shutdown ends it', async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      const breaker = new CircuitBreaker(async () => 'ok', {});
+      instrumentOpossum(sim, 'first', breaker);
+      instrumentOpossum(sim, 'second', breaker);
+      await breaker.fire();
+      breaker.shutdown();
+    });
+    const actors = (kind: string) => result.trace.ofKind(kind).map((e) => e.actor);
+    expect(actors('breaker.declared')).toEqual(['first', 'second']);
+    expect(actors('breaker.admitted')).toEqual(['second']);
+    expect(actors('breaker.success')).toEqual(['second']);
+  });
+
   it('same seed, same trace hash', async () => {
     const once = () =>
       simulate({ seed: 3 }, (sim) =>
@@ -294,5 +308,7 @@ describe('instrumentOpossum', () => {
     const [a, b] = [await once(), await once()];
     expect(a.trace.ofKind('breaker.state').length).toBeGreaterThan(2);
     expect(a.trace.hash).toBe(b.trace.hash);
+    // shutdown() leaves no timer of opossum's (rolling window, snapshots, reset) behind
+    expect(invariants.noLeaks().check(a.trace)).toEqual([]);
   });
 });
