@@ -88,6 +88,7 @@ describe('cockatiel ConsecutiveBreaker under generated fault plans', () => {
   it('keeps the breaker and accounting invariants when no result outlives its phase (timeout < halfOpenAfter)', async () => {
     const report = await checkResilience({
       name: 'cockatiel ConsecutiveBreaker, timed calls',
+      simulate: { ties: 'random' },
       failures: false,
       numRuns: 200,
       arbitraries,

@@ -89,6 +89,7 @@ describe('opossum under generated fault plans', () => {
     const seen = { halfOpenRejections: 0 };
     const report = await checkResilience({
       name: 'opossum, per-call timeout < resetTimeout',
+      simulate: { ties: 'random' },
       failures: false,
       numRuns: 200,
       arbitraries,
