@@ -3,11 +3,13 @@
  * stopped, and the LLM content faults that reshape it. Pure functions; no
  * clock, no randomness.
  */
-import type { ContentFaultMode } from '../../faults/fault.js';
 import { type LlmRequest, maxTokens, toolName } from './request.js';
 
 /** Why generation stopped, in OpenAI's words (each format maps it: Anthropic `end_turn`, `max_tokens`, ...). */
 export type Finish = 'stop' | 'length' | 'content_filter' | 'tool_calls';
+
+/** How a content fault reshapes a reply (the modes of `finishReason`, `emptyContent`, `invalidToolCall`). */
+export type ContentReshape = 'length' | 'content_filter' | 'empty' | 'invalid-tool-call';
 
 /** Everything a body needs besides the text. */
 export interface Completion {
@@ -39,7 +41,7 @@ export type CompletionOutput = Pick<Completion, 'tokens' | 'finish' | 'empty' | 
 export function shapeOutput(
   text: string,
   request: LlmRequest,
-  content: ContentFaultMode | undefined,
+  content: ContentReshape | undefined,
   toolCallId: string,
 ): CompletionOutput {
   let tokens = tokenize(text);

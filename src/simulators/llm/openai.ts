@@ -5,10 +5,9 @@
  * code } }` errors, `x-request-id`, and `x-ratelimit-*` headers whose resets
  * are Go-style durations. Pure; no clock, no randomness.
  */
-import type { StatusErrorEffect } from '../../faults/fault.js';
 import type { Completion, Finish } from './completion.js';
 import { quotaWindow } from './quota.js';
-import type { LlmWireFormat, StreamEvent } from './wire-format.js';
+import type { LlmError, LlmWireFormat, StreamEvent } from './wire-format.js';
 import { withoutKeys } from './wire-format.js';
 
 /** OpenAI `finish_reason`. */
@@ -206,7 +205,7 @@ export const openai: LlmWireFormat<OpenAiChatCompletion, OpenAiChatCompletionChu
     };
   },
 
-  errorHeaders(effect: StatusErrorEffect): Record<string, string> {
+  errorHeaders(effect: LlmError): Record<string, string> {
     if (effect.status !== 429 || effect.errorType === 'insufficient_quota') return {};
     const resetMs = effect.rateLimit?.resetMs ?? effect.retryAfterMs;
     return {

@@ -4,18 +4,24 @@
  * defaults) and the token window. Each wire format writes them in its own
  * headers.
  */
-import type { RateLimitInfo } from '../../faults/fault.js';
-
 /** Limits a mock provider advertises when no `faults.rateLimit` says otherwise (per minute). */
 export interface ProviderLimits {
   readonly requests: number;
   readonly tokens: number;
 }
 
+/** A rate-limit window's state when a call arrived (what `faults.rateLimit` reports). */
+export interface RateLimitWindow {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Milliseconds until the window resets. */
+  readonly resetMs: number;
+}
+
 /** What the rate-limit headers of a success are computed from. */
 export interface QuotaState {
   /** The call's window state from `faults.rateLimit`, when the service has one. */
-  readonly rateLimit?: RateLimitInfo;
+  readonly rateLimit?: RateLimitWindow;
   /** Epoch ms when the call arrived (the rate-limit window state is as of then). */
   readonly arrivedAt: number;
   /** Epoch ms of the reply. */

@@ -5,10 +5,28 @@
  * knows providers only through this interface: adding one is a file with an
  * object implementing it plus a line in `providers.ts`.
  */
-import type { StatusErrorEffect } from '../../faults/fault.js';
 import type { Completion } from './completion.js';
-import type { ProviderLimits, QuotaState } from './quota.js';
+import type { ProviderLimits, QuotaState, RateLimitWindow } from './quota.js';
 import type { LlmRequest } from './request.js';
+
+/**
+ * An HTTP error as a wire format shapes it (a fault's status effect, or a bad
+ * request). Declared here so that wire formats do not depend on the fault types.
+ */
+export interface LlmError {
+  readonly status: number;
+  /** Provider-neutral error type (`'rate_limit_error'`, `'insufficient_quota'`, `'api_error'`, ...). */
+  readonly errorType: string;
+  /** Name from the error catalog when a fault used one (`'prompt_too_long'`). */
+  readonly errorName?: string;
+  readonly message: string;
+  /** Lower-case headers the error already carries (`retry-after`, `x-should-retry`, ...): kept. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** How long the server asked the caller to wait, when it said. */
+  readonly retryAfterMs?: number;
+  /** The rate-limit window state of a 429 from `faults.rateLimit`. */
+  readonly rateLimit?: RateLimitWindow;
+}
 
 /** One server-sent event: optional event name and JSON data (or OpenAI's `[DONE]`). */
 export interface StreamEvent<Data = unknown> {
@@ -52,9 +70,9 @@ export interface LlmWireFormat<Body = unknown, Chunk = unknown> {
   /** Rate-limit headers of a success. */
   rateLimitHeaders(quota: QuotaState): Record<string, string>;
   /** Headers an HTTP error adds besides the content type, request id and the effect's own (rate-limit state of a 429). */
-  errorHeaders(effect: StatusErrorEffect, wallNow: number): Record<string, string>;
+  errorHeaders(error: LlmError, wallNow: number): Record<string, string>;
   /** The body of an HTTP error. */
-  errorBody(effect: StatusErrorEffect, requestId: string): unknown;
+  errorBody(error: LlmError, requestId: string): unknown;
   /**
    * A wrong-shaped body or stream item for `faults.malformed`: valid JSON
    * without the field a client reads (see `withoutKeys`).
@@ -84,13 +102,12 @@ export function successHeaders(
 }
 
 /**
- * Format-shaped headers and body for an HTTP error effect. The effect's own
- * headers (`retry-after`, `retry-after-ms`, `x-should-retry`) are kept, after
- * the format's.
+ * Format-shaped headers and body for an HTTP error. The error's own headers
+ * (`retry-after`, `retry-after-ms`, `x-should-retry`) are kept, after the format's.
  */
 export function errorReply(
   format: LlmWireFormat,
-  effect: StatusErrorEffect,
+  effect: LlmError,
   wallNow: number,
   requestId: string,
 ): { headers: Record<string, string>; body: unknown } {
