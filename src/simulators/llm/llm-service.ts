@@ -8,23 +8,25 @@
  * prelude and first token are available at once and whose later tokens arrive
  * on the clock. Stream faults (`streamError`, `stall`, `truncate`) break the
  * stream after N content chunks; `slowStream` spaces its chunks further apart.
- * HTTP error faults answer with provider-shaped bodies and headers (each
- * provider's wire format is one object, `openai.ts`, `anthropic.ts`, behind
- * `LlmWireFormat`; `providers.ts` is their registry). Content faults (`finishReason`, `emptyContent`,
- * `invalidToolCall`) reshape a 200 reply: `service.end` stays `ok`, with
- * `fault` set. `malformed` breaks the payload after the work (see
- * `service-malformed.ts`; in a stream, the first content event). Successful
- * replies carry the provider's rate-limit headers, following a
- * `faults.rateLimit` window when there is one.
+ * HTTP error faults answer with provider-shaped bodies and headers. Content
+ * faults (`finishReason`, `emptyContent`, `invalidToolCall`) reshape a 200
+ * reply: `service.end` stays `ok`, with `fault` set. `malformed` breaks the
+ * payload after the work (see `services/malformed.ts`; in a stream, the first
+ * content event). Successful replies carry the provider's rate-limit headers,
+ * following a `faults.rateLimit` window when there is one.
+ *
+ * The service knows providers only through `LlmWireFormat` (`wire-format.ts`):
+ * one object per provider (`openai.ts`, `anthropic.ts`) in the registry
+ * `providers.ts`, looked up by the `provider` option.
  *
  * Every call goes through one serving path (`serve`), which decides between a
  * JSON body, a malformed reply and a stream; two thin adapters deliver that:
  * `call(request)` returns the parsed provider JSON (or, for `stream: true`, an
  * async iterable of parsed chunks that throws a `ServiceError` with code
  * `STREAM_ERROR` on an in-band error event, `MALFORMED` on a chunk that does
- * not parse), so the service is usable without
- * HTTP. `respond(httpRequest)` gives the HTTP reply (contract in `service.ts`).
- * Traces as a generic service does; a streamed call's `service.end` comes when
+ * not parse), so the service is usable without HTTP; `respond(httpRequest)`
+ * gives the HTTP reply (contract in `services/service.ts`). Traces as a
+ * generic service does; a streamed call's `service.end` comes when
  * its stream ends, with `fault` set when a stream fault cut it.
  */
 import { ConfigError } from '../../errors/config-error.js';
@@ -43,13 +45,7 @@ import {
   ServiceEngine,
   type WorkResult,
 } from '../services/engine.js';
-import {
-  malformedCallValue,
-  malformedError,
-  malformedReply,
-  type TextReply,
-  truncateJson,
-} from '../services/malformed.js';
+import { malformedCallValue, malformedReply, type TextReply, truncateJson } from '../services/malformed.js';
 import { type Completion, estimateTokens, shapeOutput } from './completion.js';
 import {
   type LlmChunks,
@@ -61,6 +57,7 @@ import {
 import type { QuotaState } from './quota.js';
 import { type LlmRequest, lastUserText, promptText } from './request.js';
 import { type Scheduled, ScheduledStream } from './stream.js';
+import { mapStream, parsedChunks } from './stream-delivery.js';
 import {
   errorReply,
   type LlmWireFormat,
@@ -398,7 +395,7 @@ export function createLlmEndpoint<Body, Chunk>(
       }
       case 'stream':
         return {
-          value: parsedChunks(served.events, name, scope, served.broke),
+          value: parsedChunks(served.events, name, scope.index, served.broke),
           status: 200,
           end: served.end,
         };
@@ -500,72 +497,4 @@ function eventName(event: StreamEvent): { event?: string } {
 function defaultReply(request: LlmRequest, index: number): string {
   const asked = lastUserText(request).replace(/\s+/g, ' ').trim().slice(0, 80);
   return asked === '' ? `Simulated reply #${index}.` : `Simulated reply #${index} to: ${asked}`;
-}
-
-/** Maps a scheduled stream item by item, passing cancellation through. */
-function mapStream<T, U>(source: ScheduledStream<T>, map: (item: T) => U): AsyncIterableIterator<U> {
-  return {
-    async next() {
-      const r = await source.next();
-      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
-    },
-    async return() {
-      await source.return();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-/**
- * Parsed chunks for `call({ stream: true })`: skips `[DONE]` and pings, throws
- * on an in-band error event (`STREAM_ERROR`) and on a chunk that does not parse
- * (`MALFORMED`), as an SDK's stream does.
- */
-function parsedChunks<T>(
-  source: ScheduledStream<StreamEvent>,
-  service: string,
-  scope: CallScope,
-  fault: StreamFaultEffect | MalformedEffect | undefined,
-): AsyncIterableIterator<T> {
-  return {
-    async next(): Promise<IteratorResult<T>> {
-      for (;;) {
-        const r = await source.next();
-        if (r.done) return { value: undefined, done: true };
-        const event = r.value;
-        if (event.malformed && fault?.type === 'malformed') {
-          await source.return();
-          throw malformedError(fault, String(event.data), service, scope.index);
-        }
-        if (event.error) {
-          await source.return();
-          throw new ServiceError({
-            service,
-            call: scope.index,
-            fault: fault?.fault,
-            code: 'STREAM_ERROR',
-            body: event.data,
-            message: `in-band stream error ${errorTypeOf(event.data)}`,
-          });
-        }
-        if (event.data === '[DONE]' || event.event === 'ping') continue;
-        return { value: event.data as T, done: false };
-      }
-    },
-    async return() {
-      await source.return();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-function errorTypeOf(data: unknown): string {
-  const error = (data as { error?: { type?: unknown } } | undefined)?.error;
-  return typeof error?.type === 'string' ? error.type : 'error';
 }
