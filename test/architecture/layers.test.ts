@@ -125,12 +125,26 @@ describe('src/ layers', () => {
     expect(bad).toEqual([]);
   });
 
-  it('LLM wire formats do not import fault types (only the LLM service reads faults/)', () => {
+  it('inside simulators/, the parts import down: http, services, llm, agents, then kernel/ and sim.ts', () => {
+    // kernel/ and sim.ts compose the others and each other (simulate builds the Sim; the Sim holds the clock)
+    const parts = ['http', 'services', 'llm', 'agents', 'kernel', 'sim.ts'];
+    const partRank = (path: string) => Math.min(parts.indexOf(path.split('/')[1]!), parts.indexOf('kernel'));
+    const inside = all.filter((e) => layerOf(e.from) === 'simulators' && layerOf(e.to) === 'simulators');
+    expect(inside.length).toBeGreaterThan(50);
+    const bad = inside.filter((e) => partRank(e.to) > partRank(e.from)).map((e) => `${e.from} -> ${e.to}`);
+    expect(bad).toEqual([]);
+  });
+
+  it('LLM wire formats do not import fault types (only the service side of llm/ reads faults/)', () => {
+    const wireFormat = ['anthropic', 'completion', 'openai', 'providers', 'quota', 'request', 'wire-format'];
+    const service = ['llm-service', 'stream', 'stream-delivery'];
+    const llm = readdirSync(join(SRC, 'simulators/llm')).map((f) => f.replace(/\.ts$/, ''));
+    // every file is on one side, so a new one has to be placed
+    expect(llm.sort()).toEqual([...wireFormat, ...service].sort());
     const bad = all.filter(
       (e) =>
-        e.from.startsWith('simulators/llm/') &&
-        e.from !== 'simulators/llm/llm-service.ts' &&
-        layerOf(e.to) === 'faults',
+        wireFormat.some((f) => e.from === `simulators/llm/${f}.ts`) &&
+        (layerOf(e.to) === 'faults' || service.some((f) => e.to === `simulators/llm/${f}.ts`)),
     );
     expect(bad).toEqual([]);
   });
