@@ -11,7 +11,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import axios from 'axios';
-import { createRandom, simulate } from '../src/index.js';
+import { seededRandom, simulate } from '../src/index.js';
 import { installGlobals } from '../src/simulators/kernel/global-patch.js';
 import { realPerformanceNow } from '../src/simulators/kernel/real-globals.js';
 import { VirtualClock } from '../src/simulators/kernel/virtual-clock.js';
@@ -52,7 +52,7 @@ function timeInstalls(network: boolean): number {
   for (let i = 0; i < INSTALLS; i++) {
     const patch = installGlobals(
       new VirtualClock(),
-      createRandom(1),
+      seededRandom(1),
       0,
       network ? { fetch: viaFetch as never } : {},
     );

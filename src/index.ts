@@ -45,7 +45,7 @@ export {
 export { dist } from './random/dist.js';
 export type { Distribution } from './random/distribution.js';
 export { mathRandom } from './random/math-random.js';
-export { createRandom, type Random, type Seed } from './random/random.js';
+export { type Random, type Seed, seededRandom } from './random/random.js';
 export { type ChromeTraceEvent, toChromeTrace } from './report/chrome-trace.js';
 export { type HtmlReportOptions, type InvariantResult, renderHtmlReport } from './report/html-report.js';
 export type { LatencyStats } from './report/percentile.js';

@@ -11,7 +11,7 @@ export type Seed = number | string;
  *
  * @example
  * ```ts
- * const r = createRandom(42);
+ * const r = seededRandom(42);
  * r.fork('llm').next(); // same value on every run with seed 42
  * ```
  */
@@ -77,7 +77,15 @@ class SeededRandom implements Random {
   }
 }
 
-/** Creates the root stream for a seed. */
-export function createRandom(seed: Seed): Random {
+/**
+ * The root random stream of a seed (what `simulate` forks every component's
+ * stream from). Named for what it returns, as every faultline factory is.
+ *
+ * @example
+ * ```ts
+ * const backoff = retry({ maxRetries: 3, random: seededRandom(7).fork('retry') });
+ * ```
+ */
+export function seededRandom(seed: Seed): Random {
   return new SeededRandom(String(seed));
 }

@@ -55,7 +55,7 @@ export function exponentialDelay(
  *
  * @example
  * ```ts
- * jitteredDelay(2, policy, createRandom(1)) // somewhere in [0, 2000] for full jitter, base 1000, factor 2
+ * jitteredDelay(2, policy, seededRandom(1)) // somewhere in [0, 2000] for full jitter, base 1000, factor 2
  * ```
  */
 export function jitteredDelay(n: number, policy: BackoffPolicy, random: Random, previousMs?: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceError } from '../../src/errors/service-error.js';
 import { composeFaults, type Fault, faults } from '../../src/faults/index.js';
-import { createRandom, type Sim, type SimulationResult, simulate } from '../../src/index.js';
+import { type Sim, type SimulationResult, seededRandom, simulate } from '../../src/index.js';
 import { createService } from '../../src/simulators/services/service.js';
 
 async function run<T>(seed: number, body: (sim: Sim) => Promise<T>): Promise<SimulationResult<T>> {
@@ -86,7 +86,7 @@ describe('fault composition and precedence', () => {
         faults.latency('20ms'),
         faults.errors({ rate: 1, status: 500 }),
       ],
-      createRandom(1).fork('faults'),
+      seededRandom(1).fork('faults'),
     );
     const at = (now: number) =>
       plan.decide({ now, wallNow: now, callIndex: 0, request: {}, streaming: false });

@@ -183,7 +183,7 @@ const NO_OPTIONS: Record<string, string> = {
   duration: 'parses one value',
   formatDuration: 'formats one value',
   ratePerMs: 'parses one value',
-  createRandom: 'takes a seed',
+  seededRandom: 'takes a seed',
   pipeline: 'takes policies',
   readPropertyFailure: 'takes a path',
   savedFailures: 'takes a name and a directory',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createRandom, dist } from '../../src/index.js';
+import { ConfigError, dist, seededRandom } from '../../src/index.js';
 
-const draw = (d: { sample(r: ReturnType<typeof createRandom>): number }, n = 20_000, seed = 5) => {
-  const r = createRandom(seed);
+const draw = (d: { sample(r: ReturnType<typeof seededRandom>): number }, n = 20_000, seed = 5) => {
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => r.sample(d)).sort((a, b) => a - b);
 };
 const quantile = (xs: number[], q: number) => xs[Math.floor(q * (xs.length - 1))]!;

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createRandom } from '../../src/index.js';
+import { ConfigError, seededRandom } from '../../src/index.js';
 
 describe('seeded random streams', () => {
   it('repeats the same sequence for the same seed', () => {
-    const a = createRandom(42);
-    const b = createRandom(42);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
     expect(Array.from({ length: 10 }, () => a.next())).toEqual(Array.from({ length: 10 }, () => b.next()));
   });
 
   it('gives different sequences for different seeds', () => {
-    expect(createRandom(1).next()).not.toBe(createRandom(2).next());
+    expect(seededRandom(1).next()).not.toBe(seededRandom(2).next());
   });
 
   it('forks by name independently of how many draws anyone made', () => {
-    const a = createRandom('s');
-    const b = createRandom('s');
+    const a = seededRandom('s');
+    const b = seededRandom('s');
     for (let i = 0; i < 100; i++) a.next(); // a new component drawing a lot
     a.fork('other').next();
     expect(a.fork('llm').next()).toBe(b.fork('llm').next());
@@ -23,7 +23,7 @@ describe('seeded random streams', () => {
   });
 
   it('draws integers inclusively and picks elements uniformly', () => {
-    const r = createRandom(9);
+    const r = seededRandom(9);
     const counts = new Map<number, number>();
     for (let i = 0; i < 6000; i++) {
       const v = r.int(1, 6);
@@ -35,7 +35,7 @@ describe('seeded random streams', () => {
   });
 
   it('chance respects its rate at the edges', () => {
-    const r = createRandom(3);
+    const r = seededRandom(3);
     for (let i = 0; i < 100; i++) {
       expect(r.chance(0)).toBe(false);
       expect(r.chance(1)).toBe(true);
@@ -43,7 +43,7 @@ describe('seeded random streams', () => {
   });
 
   it('validates its arguments', () => {
-    const r = createRandom(1);
+    const r = seededRandom(1);
     expect(() => r.int(5, 1)).toThrow(ConfigError);
     expect(() => r.pick([])).toThrow(ConfigError);
     expect(() => r.chance(1.5)).toThrow(/rate.*1\.5/);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/random/random.js';
+import { seededRandom } from '../../src/random/random.js';
 import {
   type BackoffPolicy,
   exponentialDelay,
@@ -78,7 +78,7 @@ describe('jitteredDelay', () => {
   for (const jitter of JITTER_MODES) {
     it(`${jitter}: every delay over attempts 1..5000 is finite, within its bounds and <= maxDelay`, () => {
       const policy = { ...seed, jitter };
-      const random = createRandom(`backoff-${jitter}`);
+      const random = seededRandom(`backoff-${jitter}`);
       let previous: number | undefined;
       for (let n = 1; n <= 5000; n++) {
         const d = exponentialDelay(n, policy);
@@ -115,7 +115,7 @@ describe('jitteredDelay', () => {
             jitter,
             jitterRatio,
           };
-          const random = createRandom(s);
+          const random = seededRandom(s);
           const prev = jitteredDelay(Math.max(1, n - 1), policy, random);
           const d = jitteredDelay(n, policy, random, prev);
           expect(Number.isFinite(d)).toBe(true);
@@ -129,7 +129,7 @@ describe('jitteredDelay', () => {
 
   it('the cap applies after jitter (proportional at the cap never exceeds maxDelay)', () => {
     const policy = { ...seed, jitter: 'proportional' as const, jitterRatio: 0.5 };
-    const random = createRandom(1);
+    const random = seededRandom(1);
     const delays = Array.from({ length: 200 }, () => jitteredDelay(40, policy, random));
     expect(Math.max(...delays)).toBe(30_000);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(15_000);
@@ -137,8 +137,8 @@ describe('jitteredDelay', () => {
 
   it('is deterministic for a seeded stream', () => {
     const policy = { ...seed, jitter: 'full' as const };
-    const a = createRandom(9);
-    const b = createRandom(9);
+    const a = seededRandom(9);
+    const b = seededRandom(9);
     const xs = [1, 2, 3].map((n) => jitteredDelay(n, policy, a));
     const ys = [1, 2, 3].map((n) => jitteredDelay(n, policy, b));
     expect(xs).toEqual(ys);

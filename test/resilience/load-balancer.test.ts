@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { NoHealthyBackendError } from '../../src/errors/no-healthy-backend-error.js';
-import { createRandom } from '../../src/random/random.js';
+import { seededRandom } from '../../src/random/random.js';
 import { performanceScore } from '../../src/resilience/balancing-strategy.js';
 import { type LoadBalancerOptions, loadBalancer } from '../../src/resilience/load-balancer.js';
 import { ManualClock } from '../../src/time/manual-clock.js';
@@ -59,7 +59,7 @@ describe('loadBalancer strategies', () => {
   });
 
   it('random is seeded: the same stream gives the same picks, and every backend is used', async () => {
-    const run = async () => picks(setup({ strategy: 'random', random: createRandom(7).fork('lb') }).lb, 60);
+    const run = async () => picks(setup({ strategy: 'random', random: seededRandom(7).fork('lb') }).lb, 60);
     const first = await run();
     expect(await run()).toBe(first);
     for (const n of 'abc') expect(first).toContain(n);

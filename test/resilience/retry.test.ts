@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BrokenCircuitError } from '../../src/errors/broken-circuit-error.js';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { RetryExhaustedError } from '../../src/errors/retry-exhausted-error.js';
-import { createRandom } from '../../src/random/random.js';
+import { seededRandom } from '../../src/random/random.js';
 import { circuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { type RetryOptions, retry } from '../../src/resilience/retry.js';
 import { retryBudget } from '../../src/resilience/retry-budget.js';
@@ -21,7 +21,7 @@ function setup(options: RetryOptions = {}) {
     jitter: 'none',
     name: 'llm',
     clock,
-    random: createRandom(1).fork('retry'),
+    random: seededRandom(1).fork('retry'),
     trace,
     ...options,
   });
@@ -165,7 +165,7 @@ describe('retry: delays', () => {
             jitter: jitter as RetryOptions['jitter'],
             clock,
             trace,
-            random: createRandom(s),
+            random: seededRandom(s),
           });
           const { fn, calls } = script(
             clock,
@@ -191,7 +191,7 @@ describe('retry: delays', () => {
     async function delays(seed: number) {
       const clock = new ManualClock();
       const trace = traceOn(clock);
-      const policy = retry({ maxRetries: 3, jitter: 'full', clock, trace, random: createRandom(seed) });
+      const policy = retry({ maxRetries: 3, jitter: 'full', clock, trace, random: seededRandom(seed) });
       capture(policy.execute(() => Promise.reject(httpError(503))));
       await clock.runAll();
       return trace.ofKind('retry.scheduled').map((e) => e.data!.delay);

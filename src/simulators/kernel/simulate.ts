@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { SimulationError } from '../../errors/simulation-error.js';
 import { UnobservedFailureError } from '../../errors/unobserved-failure-error.js';
-import { createRandom, type Seed } from '../../random/random.js';
+import { type Seed, seededRandom } from '../../random/random.js';
 import { Trace } from '../../trace/trace.js';
 import { createHttpBridge } from '../http/bridge.js';
 import { listeningMswHandlers } from '../http/msw-handlers.js';
@@ -108,7 +108,7 @@ async function runOnce<T>(
   const wallStart = realPerformanceNow();
   const clock = new VirtualClock();
   const trace = new Trace(() => clock.time);
-  const root = createRandom(options.seed);
+  const root = seededRandom(options.seed);
   if (options.ties === 'random') {
     const ties = root.fork('ties');
     clock.tieBreak = () => ties.next();

@@ -8,20 +8,25 @@
  * prelude and first token are available at once and whose later tokens arrive
  * on the clock. Stream faults (`streamError`, `stall`, `truncate`) break the
  * stream after N content chunks; `slowStream` spaces its chunks further apart.
- * HTTP error faults answer with provider-shaped bodies and headers (see
- * `llm-provider-shapes.ts`). Content faults (`finishReason`, `emptyContent`,
- * `invalidToolCall`) reshape a 200 reply: `service.end` stays `ok`, with
- * `fault` set. `malformed` breaks the payload after the work (see
- * `service-malformed.ts`; in a stream, the first content event). Successful
- * replies carry the provider's rate-limit headers, following a
- * `faults.rateLimit` window when there is one.
+ * HTTP error faults answer with provider-shaped bodies and headers. Content
+ * faults (`finishReason`, `emptyContent`, `invalidToolCall`) reshape a 200
+ * reply: `service.end` stays `ok`, with `fault` set. `malformed` breaks the
+ * payload after the work (see `services/malformed.ts`; in a stream, the first
+ * content event). Successful replies carry the provider's rate-limit headers,
+ * following a `faults.rateLimit` window when there is one.
  *
+ * The service knows providers only through `LlmWireFormat` (`wire-format.ts`):
+ * one object per provider (`openai.ts`, `anthropic.ts`) in the registry
+ * `providers.ts`, looked up by the `provider` option.
+ *
+ * Every call goes through one serving path (`serve`), which decides between a
+ * JSON body, a malformed reply and a stream; two thin adapters deliver that:
  * `call(request)` returns the parsed provider JSON (or, for `stream: true`, an
  * async iterable of parsed chunks that throws a `ServiceError` with code
  * `STREAM_ERROR` on an in-band error event, `MALFORMED` on a chunk that does
- * not parse), so the service is usable without
- * HTTP. `respond(httpRequest)` gives the HTTP reply (contract in `service.ts`).
- * Traces as a generic service does; a streamed call's `service.end` comes when
+ * not parse), so the service is usable without HTTP; `respond(httpRequest)`
+ * gives the HTTP reply (contract in `services/service.ts`). Traces as a
+ * generic service does; a streamed call's `service.end` comes when
  * its stream ends, with `fault` set when a stream fault cut it.
  */
 import { ConfigError } from '../../errors/config-error.js';
@@ -33,41 +38,38 @@ import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
 import { type CallOptions, jsonReply, type ServiceReply } from '../http/message.js';
 import type { HttpRequest } from '../http/target.js';
-import { type CallEnd, type CallScope, type ServiceContext, ServiceEngine } from '../services/engine.js';
-import { malformedCallValue, malformedError, malformedReply, truncateJson } from '../services/malformed.js';
 import {
-  type Completion,
-  DEFAULT_MODEL,
-  errorShape,
-  estimateTokens,
+  type CallEnd,
+  type CallScope,
+  type ServiceContext,
+  ServiceEngine,
+  type WorkResult,
+} from '../services/engine.js';
+import { malformedCallValue, malformedReply, type TextReply, truncateJson } from '../services/malformed.js';
+import { type Completion, estimateTokens, shapeOutput } from './completion.js';
+import {
   type LlmChunks,
   type LlmProvider,
-  type LlmRequest,
   type LlmResponses,
-  lastUserText,
-  promptText,
-  type QuotaState,
+  llmProviderChoices,
+  llmWireFormat,
+} from './providers.js';
+import type { QuotaState } from './quota.js';
+import { type LlmRequest, lastUserText, promptText } from './request.js';
+import { type Scheduled, ScheduledStream } from './stream.js';
+import { mapStream, parsedChunks } from './stream-delivery.js';
+import {
+  errorReply,
+  type LlmWireFormat,
   type StreamEvent,
   serializeEvent,
-  shapeOutput,
-  streamShape,
-  successBody,
   successHeaders,
-  wrongShape,
-} from './provider-shapes.js';
-import { type Scheduled, ScheduledStream } from './stream.js';
+} from './wire-format.js';
 
-export type {
-  AnthropicMessage,
-  AnthropicStreamEvent,
-  LlmChunks,
-  LlmMessage,
-  LlmProvider,
-  LlmRequest,
-  LlmResponses,
-  OpenAiChatCompletion,
-  OpenAiChatCompletionChunk,
-} from './provider-shapes.js';
+export type { AnthropicMessage, AnthropicStreamEvent } from './anthropic.js';
+export type { OpenAiChatCompletion, OpenAiChatCompletionChunk } from './openai.js';
+export type { LlmChunks, LlmProvider, LlmResponses } from './providers.js';
+export type { LlmMessage, LlmRequest } from './request.js';
 
 /** What `respond` learns about the call besides the request. */
 export interface LlmRespondInfo {
@@ -76,7 +78,6 @@ export interface LlmRespondInfo {
   readonly now: number;
 }
 
-/** Options of `createLlmService`. */
 /** Every key of `LlmServiceOptions`. */
 const LLM_KEYS = optionKeys<LlmServiceOptions>()([
   'provider',
@@ -88,6 +89,7 @@ const LLM_KEYS = optionKeys<LlmServiceOptions>()([
   'model',
 ]);
 
+/** Options of `createLlmService`. */
 export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
   /** Wire format: OpenAI chat.completions or Anthropic messages. */
   provider: P;
@@ -105,23 +107,27 @@ export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
   model?: string;
 }
 
-/** A mock LLM API. */
-export interface LlmService<P extends LlmProvider = LlmProvider> {
+/** A mock LLM API speaking a wire format whose bodies are `Body` and stream items `Chunk`. */
+export interface LlmEndpoint<Body = unknown, Chunk = unknown> {
   readonly name: string;
-  readonly provider: P;
+  /** The provider (wire format) name. */
+  readonly provider: string;
   /** Descriptions of the started faults. */
   readonly faults: readonly string[];
   /** Calls made so far. */
   readonly calls: number;
   /** A streamed call: resolves at the first token with the parsed chunks/events as they arrive. */
-  call(
-    request: LlmRequest & { stream: true },
-    options?: CallOptions,
-  ): Promise<AsyncIterableIterator<LlmChunks[P]>>;
+  call(request: LlmRequest & { stream: true }, options?: CallOptions): Promise<AsyncIterableIterator<Chunk>>;
   /** A call: resolves with the provider's JSON body, or rejects with a provider-shaped `ServiceError`. */
-  call(request: LlmRequest, options?: CallOptions): Promise<LlmResponses[P]>;
+  call(request: LlmRequest, options?: CallOptions): Promise<Body>;
   /** HTTP entry for the HTTP bridge: JSON or an SSE body; network failures reject. */
   respond(request: HttpRequest, options?: CallOptions): Promise<ServiceReply>;
+}
+
+/** A mock LLM API. */
+export interface LlmService<P extends LlmProvider = LlmProvider>
+  extends LlmEndpoint<LlmResponses[P], LlmChunks[P]> {
+  readonly provider: P;
 }
 
 const DEFAULT_TTFT = lognormal({ median: '300ms', p99: '3s' });
@@ -148,10 +154,23 @@ export function createLlmService<P extends LlmProvider>(
 ): LlmService<P> {
   const label = `llm("${name}")`;
   checkOptions(label, options, LLM_KEYS, true);
-  const provider = options?.provider;
-  if (provider !== 'openai' && provider !== 'anthropic') {
-    throw new ConfigError(`${label}({ provider })`, provider, "'openai' or 'anthropic'");
-  }
+  const format = llmWireFormat(options?.provider);
+  if (!format) throw new ConfigError(`${label}({ provider })`, options?.provider, llmProviderChoices());
+  return createLlmEndpoint(ctx, name, options, format) as LlmService<P>;
+}
+
+/**
+ * A mock LLM API speaking `format` (internal: `createLlmService` picks the
+ * format from the registry; tests pass their own). `options.provider` is
+ * ignored and the other options are validated as `createLlmService` does.
+ */
+export function createLlmEndpoint<Body, Chunk>(
+  ctx: ServiceContext,
+  name: string,
+  options: Omit<LlmServiceOptions, 'provider'>,
+  format: LlmWireFormat<Body, Chunk>,
+): LlmEndpoint<Body, Chunk> {
+  const label = `llm("${name}")`;
   const tps = options.tokensPerSecond ?? 80;
   if (typeof tps !== 'number' || !Number.isFinite(tps) || tps <= 0) {
     throw new ConfigError(`${label}({ tokensPerSecond })`, options.tokensPerSecond, 'a finite number > 0');
@@ -178,7 +197,7 @@ export function createLlmService<P extends LlmProvider>(
   const requestId = (scope: CallScope) => `req_${name}_${scope.index}`;
 
   const shape = (effect: StatusErrorEffect, scope: CallScope): ServiceError => {
-    const shaped = errorShape(provider, effect, scope.wallNow, requestId(scope));
+    const shaped = errorReply(format, effect, scope.wallNow, requestId(scope));
     return new ServiceError({
       service: name,
       call: scope.index,
@@ -203,7 +222,7 @@ export function createLlmService<P extends LlmProvider>(
       headers: {},
       body: undefined,
     };
-    const shaped = errorShape(provider, effect, scope.wallNow, requestId(scope));
+    const shaped = errorReply(format, effect, scope.wallNow, requestId(scope));
     return new ServiceError({
       service: name,
       call: scope.index,
@@ -233,14 +252,17 @@ export function createLlmService<P extends LlmProvider>(
       );
     }
     if (typeof text !== 'string') throw badRequest(scope, 'respond() must return a string', undefined, 500);
-    const idPrefix = provider === 'openai' ? 'chatcmpl-' : 'msg_';
-    const toolCallId = `${provider === 'openai' ? 'call_' : 'toolu_'}${name}_${scope.index}`;
     return {
-      id: `${idPrefix}${name}_${scope.index}`,
-      model: typeof request.model === 'string' ? request.model : (options.model ?? DEFAULT_MODEL[provider]),
+      id: `${format.idPrefix.completion}${name}_${scope.index}`,
+      model: typeof request.model === 'string' ? request.model : (options.model ?? format.defaultModel),
       created: Math.floor(engine.wallTime(clock.now()) / 1000),
       promptTokens: estimateTokens(promptText(request)),
-      ...shapeOutput(text, request, scope.decision.content?.mode, toolCallId),
+      ...shapeOutput(
+        text,
+        request,
+        scope.decision.content?.mode,
+        `${format.idPrefix.toolCall}${name}_${scope.index}`,
+      ),
     };
   };
 
@@ -252,32 +274,22 @@ export function createLlmService<P extends LlmProvider>(
     tokens: c.promptTokens + c.tokens.length,
   });
 
-  /** `service.end` marks a content fault (the call still succeeds). */
-  const contentMark = (scope: CallScope): { fault?: string } =>
-    scope.decision.content ? { fault: scope.decision.content.fault } : {};
-
-  /** Waits out generation and returns the completion and its JSON body. */
-  const generate = async (request: LlmRequest, scope: CallScope) => {
-    const c = await complete(request, scope);
-    await clock.sleep(Math.max(0, c.tokens.length - 1) * gapMs, scope.signal);
-    return { c, body: successBody(provider, c) };
-  };
-
   /** A malformed reply that is not a stream, for the JSON body `body` of `c`. */
-  const malformedJson = (bad: MalformedEffect, scope: CallScope, c: Completion, body: unknown) => {
-    const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
-    const shape = wrongShape(provider, body);
-    return { reply: malformedReply(bad, body, shape, headers), shape };
+  const malformed = (effect: MalformedEffect, scope: CallScope, c: Completion, body: unknown): Served => {
+    const headers = successHeaders(format, requestId(scope), false, quota(scope, c));
+    const wrongShape = format.wrongShape(body);
+    return {
+      kind: 'malformed',
+      effect,
+      reply: malformedReply(effect, body, wrongShape, headers),
+      wrongShape,
+    };
   };
 
-  /** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
-  const replacesStream = (bad: MalformedEffect | undefined): bad is MalformedEffect =>
-    bad !== undefined && (bad.kind === 'html' || bad.status >= 400);
-
-  /** Builds the scheduled stream of events and the promise of its end. */
-  const stream = async (request: LlmRequest, scope: CallScope) => {
+  /** The scheduled stream of events of a streamed call and the promise of its end. */
+  const stream = async (request: LlmRequest, scope: CallScope): Promise<Served> => {
     const c = await complete(request, scope);
-    const events = streamShape(provider, c, request.stream_options?.include_usage === true);
+    const events = format.streamEvents(c, request);
     const t = clock.now();
     const gap = scope.decision.chunkGapMs ?? gapMs;
     const fault: StreamFaultEffect | undefined = scope.decision.stream;
@@ -311,7 +323,7 @@ export function createLlmService<P extends LlmProvider>(
       const broken: StreamEvent =
         bad.kind === 'truncated-json'
           ? { ...eventName(value), data: truncateJson(JSON.stringify(value.data)), malformed: true }
-          : { ...eventName(value), data: wrongShape(provider, value.data) };
+          : { ...eventName(value), data: format.wrongShape(value.data) };
       items[k] = { at, value: broken };
     }
     const scheduled = new ScheduledStream(clock, items, endAt, scope.signal);
@@ -324,92 +336,109 @@ export function createLlmService<P extends LlmProvider>(
       if (broke) return { outcome: 'error', status: 200, fault: broke.fault };
       return content ? { outcome: 'ok', status: 200, fault: content.fault } : { outcome: 'ok', status: 200 };
     });
-    return { scheduled, end, fault, c };
+    const headers = successHeaders(format, requestId(scope), true, quota(scope, c));
+    return { kind: 'stream', events: scheduled, end, broke: fault ?? bad, headers };
   };
 
-  const parseHttp = (http: HttpRequest): { request: LlmRequest; invalid?: string } => {
-    if (http.body == null || http.body === '') return { request: {}, invalid: 'the request has no body' };
-    try {
-      const parsed = JSON.parse(http.body);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { request: parsed };
-      return { request: {}, invalid: 'the request body must be a JSON object' };
-    } catch {
-      return { request: {}, invalid: 'the request body is not valid JSON' };
+  /**
+   * The one serving path: a JSON body after generation, a malformed reply
+   * (instead of the body, or instead of the whole stream for an HTML page or
+   * an error status), or a stream. `invalid` is why an HTTP body was refused.
+   */
+  const serve = async (
+    request: LlmRequest,
+    scope: CallScope,
+    invalid: string | undefined,
+  ): Promise<Served> => {
+    if (invalid) throw badRequest(scope, invalid);
+    const bad = scope.decision.malformed;
+    if (request?.stream !== true) {
+      const c = await complete(request, scope);
+      await clock.sleep(Math.max(0, c.tokens.length - 1) * gapMs, scope.signal);
+      const body = format.successBody(c);
+      if (bad) return malformed(bad, scope, c, body);
+      const headers = successHeaders(format, requestId(scope), false, quota(scope, c));
+      const mark = scope.decision.content ? { fault: scope.decision.content.fault } : {};
+      return { kind: 'json', body, headers, mark };
+    }
+    if (replacesStream(bad)) {
+      const c = await complete(request, scope);
+      return malformed(bad, scope, c, format.successBody(c));
+    }
+    return stream(request, scope);
+  };
+
+  /** Runs a call through the engine and `serve`, delivering the result with `deliver`. */
+  const run = <T>(
+    request: LlmRequest,
+    invalid: string | undefined,
+    signal: AbortSignal | undefined,
+    deliver: (served: Served, scope: CallScope) => WorkResult<T>,
+  ): Promise<T> =>
+    engine.run(
+      request,
+      signal,
+      request?.stream === true,
+      async (scope) => deliver(await serve(request, scope, invalid), scope),
+      shape,
+    );
+
+  /** `call()`: the parsed JSON a client SDK would give. */
+  const asValue = (served: Served, scope: CallScope): WorkResult<unknown> => {
+    switch (served.kind) {
+      case 'json':
+        return { value: served.body, status: 200, ...served.mark };
+      case 'malformed': {
+        const { effect, reply, wrongShape } = served;
+        const value = malformedCallValue(effect, reply, wrongShape, name, scope.index);
+        return { value, status: effect.status, fault: effect.fault, failed: true };
+      }
+      case 'stream':
+        return {
+          value: parsedChunks(served.events, name, scope.index, served.broke),
+          status: 200,
+          end: served.end,
+        };
+    }
+  };
+
+  /** `respond()`: the HTTP reply. */
+  const asHttp = (served: Served): WorkResult<ServiceReply> => {
+    switch (served.kind) {
+      case 'json':
+        return { value: jsonReply(200, served.body, served.headers), status: 200, ...served.mark };
+      case 'malformed':
+        return {
+          value: served.reply,
+          status: served.effect.status,
+          fault: served.effect.fault,
+          failed: true,
+        };
+      case 'stream': {
+        const reply: ServiceReply = {
+          status: 200,
+          headers: served.headers,
+          body: mapStream(served.events, serializeEvent),
+        };
+        return { value: reply, status: 200, end: served.end };
+      }
     }
   };
 
   const service = {
     name,
-    provider,
+    provider: format.name,
     faults: engine.plan.descriptions,
     get calls() {
       return engine.callCount;
     },
     call(request: LlmRequest, callOptions?: CallOptions): Promise<any> {
-      const signal = callOptions?.signal;
-      const streaming = request?.stream === true;
-      return engine.run<unknown>(
-        request,
-        signal,
-        streaming,
-        async (scope) => {
-          const bad = scope.decision.malformed;
-          if (!streaming || replacesStream(bad)) {
-            let c: Completion;
-            let body: unknown;
-            if (streaming) {
-              c = await complete(request, scope);
-              body = successBody(provider, c);
-            } else {
-              ({ c, body } = await generate(request, scope));
-            }
-            if (!bad) return { value: body, status: 200, ...contentMark(scope) };
-            const { reply, shape } = malformedJson(bad, scope, c, body);
-            const value = malformedCallValue(bad, reply, shape, name, scope.index);
-            return { value, status: bad.status, fault: bad.fault, failed: true };
-          }
-          const { scheduled, end, fault } = await stream(request, scope);
-          return { value: parsedChunks(scheduled, name, scope, fault ?? bad), status: 200, end };
-        },
-        shape,
-      );
+      return run(request, undefined, callOptions?.signal, asValue);
     },
     async respond(http: HttpRequest, callOptions?: CallOptions): Promise<ServiceReply> {
-      const signal = callOptions?.signal;
       const { request, invalid } = parseHttp(http);
-      const streaming = request.stream === true;
       try {
-        return await engine.run(
-          request,
-          signal,
-          streaming,
-          async (scope) => {
-            if (invalid) throw badRequest(scope, invalid);
-            const bad = scope.decision.malformed;
-            if (!streaming) {
-              const { c, body } = await generate(request, scope);
-              if (bad) {
-                const { reply } = malformedJson(bad, scope, c, body);
-                return { value: reply, status: bad.status, fault: bad.fault, failed: true };
-              }
-              const headers = successHeaders(provider, requestId(scope), false, quota(scope, c));
-              return { value: jsonReply(200, body, headers), status: 200, ...contentMark(scope) };
-            }
-            if (replacesStream(bad)) {
-              const c = await complete(request, scope);
-              const { reply } = malformedJson(bad, scope, c, successBody(provider, c));
-              return { value: reply, status: bad.status, fault: bad.fault, failed: true };
-            }
-            const { scheduled, end, c } = await stream(request, scope);
-            const reply: ServiceReply = {
-              status: 200,
-              headers: successHeaders(provider, requestId(scope), true, quota(scope, c)),
-              body: mapStream(scheduled, serializeEvent),
-            };
-            return { value: reply, status: 200, end };
-          },
-          shape,
-        );
+        return await run(request, invalid, callOptions?.signal, asHttp);
       } catch (error) {
         if (ServiceError.is(error) && error.status !== undefined) {
           return jsonReply(error.status, error.body, error.headers);
@@ -418,7 +447,47 @@ export function createLlmService<P extends LlmProvider>(
       }
     },
   };
-  return service as LlmService<P>;
+  return service as LlmEndpoint<Body, Chunk>;
+}
+
+/** What one call produced, before `call()` or `respond()` delivers it. */
+type Served =
+  | {
+      readonly kind: 'json';
+      readonly body: unknown;
+      readonly headers: Record<string, string>;
+      /** `service.end` marks a content fault (the call still succeeds). */
+      readonly mark: { readonly fault?: string };
+    }
+  | {
+      readonly kind: 'malformed';
+      readonly effect: MalformedEffect;
+      readonly reply: TextReply;
+      readonly wrongShape: unknown;
+    }
+  | {
+      readonly kind: 'stream';
+      readonly events: ScheduledStream<StreamEvent>;
+      readonly end: Promise<CallEnd>;
+      /** The fault that breaks the stream, if any. */
+      readonly broke: StreamFaultEffect | MalformedEffect | undefined;
+      readonly headers: Record<string, string>;
+    };
+
+/** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
+function replacesStream(bad: MalformedEffect | undefined): bad is MalformedEffect {
+  return bad !== undefined && (bad.kind === 'html' || bad.status >= 400);
+}
+
+function parseHttp(http: HttpRequest): { request: LlmRequest; invalid?: string } {
+  if (http.body == null || http.body === '') return { request: {}, invalid: 'the request has no body' };
+  try {
+    const parsed = JSON.parse(http.body);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { request: parsed };
+    return { request: {}, invalid: 'the request body must be a JSON object' };
+  } catch {
+    return { request: {}, invalid: 'the request body is not valid JSON' };
+  }
 }
 
 function eventName(event: StreamEvent): { event?: string } {
@@ -428,72 +497,4 @@ function eventName(event: StreamEvent): { event?: string } {
 function defaultReply(request: LlmRequest, index: number): string {
   const asked = lastUserText(request).replace(/\s+/g, ' ').trim().slice(0, 80);
   return asked === '' ? `Simulated reply #${index}.` : `Simulated reply #${index} to: ${asked}`;
-}
-
-/** Maps a scheduled stream item by item, passing cancellation through. */
-function mapStream<T, U>(source: ScheduledStream<T>, map: (item: T) => U): AsyncIterableIterator<U> {
-  return {
-    async next() {
-      const r = await source.next();
-      return r.done ? { value: undefined, done: true } : { value: map(r.value), done: false };
-    },
-    async return() {
-      await source.return();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-/**
- * Parsed chunks for `call({ stream: true })`: skips `[DONE]` and pings, throws
- * on an in-band error event (`STREAM_ERROR`) and on a chunk that does not parse
- * (`MALFORMED`), as an SDK's stream does.
- */
-function parsedChunks<T>(
-  source: ScheduledStream<StreamEvent>,
-  service: string,
-  scope: CallScope,
-  fault: StreamFaultEffect | MalformedEffect | undefined,
-): AsyncIterableIterator<T> {
-  return {
-    async next(): Promise<IteratorResult<T>> {
-      for (;;) {
-        const r = await source.next();
-        if (r.done) return { value: undefined, done: true };
-        const event = r.value;
-        if (event.malformed && fault?.type === 'malformed') {
-          await source.return();
-          throw malformedError(fault, String(event.data), service, scope.index);
-        }
-        if (event.error) {
-          await source.return();
-          throw new ServiceError({
-            service,
-            call: scope.index,
-            fault: fault?.fault,
-            code: 'STREAM_ERROR',
-            body: event.data,
-            message: `in-band stream error ${errorTypeOf(event.data)}`,
-          });
-        }
-        if (event.data === '[DONE]' || event.event === 'ping') continue;
-        return { value: event.data as T, done: false };
-      }
-    },
-    async return() {
-      await source.return();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-function errorTypeOf(data: unknown): string {
-  const error = (data as { error?: { type?: unknown } } | undefined)?.error;
-  return typeof error?.type === 'string' ? error.type : 'error';
 }

@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { UnmatchedRequestError } from '../../../src/errors/unmatched-request-error.js';
-import { ConfigError, createRandom, type SimulationResult } from '../../../src/index.js';
+import { ConfigError, type SimulationResult, seededRandom } from '../../../src/index.js';
 import { GLOBAL_DISPATCHER } from '../../../src/simulators/http/dispatcher.js';
 import type { HttpTarget } from '../../../src/simulators/http/target.js';
 import { installGlobals } from '../../../src/simulators/kernel/global-patch.js';
@@ -455,7 +455,7 @@ describe('fetch patching', () => {
   it('installGlobals replaces fetch and the undici dispatcher, and restore() puts both back', () => {
     const before = { fetch: globalThis.fetch, dispatcher: dispatcherState() };
     const fake = async () => new Response('fake');
-    const patch = installGlobals(new VirtualClock(), createRandom(1), 0, { fetch: fake });
+    const patch = installGlobals(new VirtualClock(), seededRandom(1), 0, { fetch: fake });
     let during: unknown[];
     try {
       during = [globalThis.fetch, dispatcherState().value];
@@ -470,7 +470,7 @@ describe('fetch patching', () => {
 
   it('leaves fetch alone when no fetch is given', () => {
     const before = globalThis.fetch;
-    const patch = installGlobals(new VirtualClock(), createRandom(1), 0);
+    const patch = installGlobals(new VirtualClock(), seededRandom(1), 0);
     const during = globalThis.fetch;
     patch.restore();
     expect(during).toBe(before);
