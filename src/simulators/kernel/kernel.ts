@@ -116,7 +116,7 @@ export class Kernel {
       this.finish({ kind: 'uncaught', error });
       return;
     }
-    if (!this.done && this.own === 0) this.schedule(fired ? Math.min(BATCH, this.clock.heap.size + 1) : 1);
+    if (!this.done && this.own === 0) this.schedule(fired ? BATCH : 1);
   }
 
   /** One step; returns true when a timer fired. */
