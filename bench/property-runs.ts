@@ -86,7 +86,7 @@ async function checkResilienceRound(seed: number): Promise<number> {
   return performance.now() - start;
 }
 
-function fakeClock(clock: FakeTimers.NodeClock | FakeTimers.BrowserClock): Clock {
+function fakeClock(clock: ReturnType<typeof FakeTimers.createClock>): Clock {
   const c: Clock = {
     now: () => clock.now,
     setTimer: (ms, fn) => {
