@@ -3,15 +3,20 @@
  * One round is one `fc.assert` of RUNS runs; each run is one `simulate` of a single
  * agent making CALLS sequential calls through `sim.breaker` to a `sim.service`
  * (20 ms latency, generated error rate) with a 10 ms pause after each call, so a
- * run is ≈ 380 timer steps. Three contenders, alternated in one process:
+ * run is ≈ 400 timer steps. Contenders, alternated in one process:
  *
- * - faultline `simulate` (trace on), the breaker and service bound to the run;
- * - @sinonjs/fake-timers `createClock` + `runAllAsync`, driving the same
- *   faultline `circuitBreaker` through a `Clock` on the fake clock, and an
- *   equivalent hand-written service (seeded errors, same latency);
- * - `checkResilience` with `invariants.breaker()` on the same scenario.
+ * - `simulate`: faultline (trace on), `sim.service` and `sim.breaker` bound to the run;
+ * - `checkResilience` with `invariants.breaker()` on the same scenario;
+ * - `fake-timers, same primitives`: @sinonjs/fake-timers `createClock` +
+ *   `runAllAsync` driving the same faultline `createService` and `circuitBreaker`
+ *   (with a trace) through a `Clock` on the fake clock: only the kernel differs;
+ * - `fake-timers, lean`: the same breaker on the fake clock calling a hand-written
+ *   three-line service (seeded errors, same latency) and no trace: the cheapest
+ *   fake-timers harness, doing less work per call than faultline's service.
  *
- * Prints runs/s, µs per timer step and the ratios to fake-timers (median and spread).
+ * Prints runs/s, µs per timer step (wall and CPU: the machine is shared, CPU
+ * time is the steadier figure) and the ratios to each fake-timers variant
+ * (median over rounds, with the per-round spread).
  * Run: npx tsx bench/property-runs.ts [rounds]
  */
 import FakeTimers from '@sinonjs/fake-timers';
@@ -19,9 +24,12 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { faults, simulate } from '../src/index.js';
 import { checkResilience, invariants } from '../src/properties/index.js';
+import { createRandom } from '../src/random/random.js';
 import { circuitBreaker } from '../src/resilience/circuit-breaker.js';
+import { createService } from '../src/simulators/services/service.js';
 import type { Sim } from '../src/simulators/sim.js';
 import { type Clock, sleepWith } from '../src/time/clock.js';
+import { Trace } from '../src/trace/trace.js';
 
 const RUNS = 1000;
 const CALLS = 200;
@@ -58,33 +66,41 @@ async function scenario(sim: Sim, { config, rate }: Input): Promise<void> {
 }
 
 let steps = 0;
+const runSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
-async function faultlineRound(seed: number): Promise<number> {
-  steps = 0;
+/** A round: one `fc.assert` of RUNS runs; returns [wall ms, CPU ms]. */
+async function timed(round: () => Promise<unknown>): Promise<[number, number]> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
-  await fc.assert(
-    fc.asyncProperty(input, fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (values, runSeed) => {
-      const result = await simulate({ seed: runSeed }, (sim) => scenario(sim, values));
-      if (result.error !== undefined) throw result.error;
-      steps += result.stats.steps;
-    }),
-    { numRuns: RUNS, seed },
-  );
-  return performance.now() - start;
+  await round();
+  const used = process.cpuUsage(cpu);
+  return [performance.now() - start, (used.user + used.system) / 1000];
 }
 
-async function checkResilienceRound(seed: number): Promise<number> {
-  const start = performance.now();
-  await checkResilience({
-    arbitraries: { values: input },
-    scenario: (sim, { values }) => scenario(sim, values),
-    invariants: [invariants.breaker()],
-    numRuns: RUNS,
-    seed,
-    failures: false,
+const simulateRound = (seed: number) =>
+  timed(() => {
+    steps = 0;
+    return fc.assert(
+      fc.asyncProperty(input, runSeed, async (values, s) => {
+        const result = await simulate({ seed: s }, (sim) => scenario(sim, values));
+        if (result.error !== undefined) throw result.error;
+        steps += result.stats.steps;
+      }),
+      { numRuns: RUNS, seed },
+    );
   });
-  return performance.now() - start;
-}
+
+const checkResilienceRound = (seed: number) =>
+  timed(() =>
+    checkResilience({
+      arbitraries: { values: input },
+      scenario: (sim, { values }) => scenario(sim, values),
+      invariants: [invariants.breaker()],
+      numRuns: RUNS,
+      seed,
+      failures: false,
+    }),
+  );
 
 function fakeClock(clock: ReturnType<typeof FakeTimers.createClock>): Clock {
   const c: Clock = {
@@ -98,83 +114,99 @@ function fakeClock(clock: ReturnType<typeof FakeTimers.createClock>): Clock {
   return c;
 }
 
-async function fakeTimersRun({ config, rate }: Input, runSeed: number): Promise<number> {
+/** Runs `body` on a fresh fake clock to the end (`runAllAsync`). */
+async function onFakeClock(body: (clock: Clock) => Promise<void>): Promise<void> {
   const fake = FakeTimers.createClock(0, 100_000);
-  const clock = fakeClock(fake);
-  const rng = seedrandom.alea(String(runSeed));
-  let fired = 0;
-  const call = async () => {
-    await clock.sleep(LATENCY_MS);
-    fired++;
-    if (rng() < rate) throw Object.assign(new Error('503 Service Unavailable'), { status: 503 });
-    return 'ok';
-  };
-  const breaker = circuitBreaker({ ...config, clock });
-  const body = (async () => {
-    for (let i = 0; i < CALLS; i++) {
-      await breaker.execute(call).catch(ignore);
-      await clock.sleep(PAUSE_MS);
-      fired++;
-    }
-  })();
+  const done = body(fakeClock(fake));
   await fake.runAllAsync();
-  await body;
-  return fired;
+  await done;
 }
 
-async function fakeTimersRound(seed: number): Promise<number> {
-  const start = performance.now();
-  await fc.assert(
-    fc.asyncProperty(input, fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (values, runSeed) => {
-      await fakeTimersRun(values, runSeed);
-    }),
-    { numRuns: RUNS, seed },
-  );
-  return performance.now() - start;
+async function calls(
+  clock: Clock,
+  call: (i: number) => Promise<unknown>,
+  config: Input['config'],
+  trace?: Trace,
+) {
+  const breaker = circuitBreaker({ ...config, name: 'api', clock, ...(trace ? { trace } : {}) });
+  for (let i = 0; i < CALLS; i++) {
+    await breaker.execute(() => call(i)).catch(ignore);
+    await clock.sleep(PAUSE_MS);
+  }
 }
+
+/** faultline's own service, breaker and trace on the fake clock. */
+const samePrimitives = ({ config, rate }: Input, s: number) =>
+  onFakeClock((clock) => {
+    const trace = new Trace(() => clock.now());
+    const api = createService({ clock, random: createRandom(s).fork('service:api'), trace }, 'api', {
+      latency: LATENCY_MS,
+      faults: [faults.errors({ rate, status: 503 })],
+      handle: () => 'ok',
+    });
+    return calls(clock, (i) => api.call(i), config, trace);
+  });
+
+/** A hand-written service, no trace. */
+const lean = ({ config, rate }: Input, s: number) =>
+  onFakeClock((clock) => {
+    const rng = seedrandom.alea(String(s));
+    const call = async () => {
+      await clock.sleep(LATENCY_MS);
+      if (rng() < rate) throw Object.assign(new Error('503 Service Unavailable'), { status: 503 });
+      return 'ok';
+    };
+    return calls(clock, call, config);
+  });
+
+const fakeRound = (run: (values: Input, s: number) => Promise<void>) => (seed: number) =>
+  timed(() => fc.assert(fc.asyncProperty(input, runSeed, run), { numRuns: RUNS, seed }));
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const spread = (xs: number[]) =>
-  `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms over ${xs.length} rounds`;
 
 export async function main(rounds = 5): Promise<void> {
   console.log(
     `property runs: ${RUNS} fc.assert runs × ${CALLS} sequential breaker calls, ${rounds} alternated rounds`,
   );
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const checked: number[] = [];
-  await faultlineRound(1); // warm-up
-  await fakeTimersRound(1);
-  await checkResilienceRound(1);
+  const contenders: [string, (seed: number) => Promise<[number, number]>][] = [
+    ['simulate', simulateRound],
+    ['checkResilience + breaker()', checkResilienceRound],
+    ['fake-timers, same primitives', fakeRound(samePrimitives)],
+    ['fake-timers, lean', fakeRound(lean)],
+  ];
+  const wall = contenders.map(() => [] as number[]);
+  const cpu = contenders.map(() => [] as number[]);
+  for (const [, round] of contenders) await round(1); // warm-up
   for (let r = 0; r < rounds; r++) {
-    const seed = 100 + r;
-    const order =
-      r % 2 === 0
-        ? [faultlineRound, fakeTimersRound, checkResilienceRound]
-        : [checkResilienceRound, fakeTimersRound, faultlineRound];
-    for (const round of order) {
-      const ms = await round(seed);
-      (round === faultlineRound ? ours : round === fakeTimersRound ? theirs : checked).push(ms);
+    const order = contenders.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const [w, c] = await contenders[i]![1](100 + r);
+      wall[i]!.push(w);
+      cpu[i]!.push(c);
     }
   }
   const stepsPerRun = steps / RUNS;
-  const line = (label: string, xs: number[]) => {
-    const ms = median(xs);
-    const runsPerS = RUNS / (ms / 1000);
-    const usPerStep = (ms * 1000) / (RUNS * stepsPerRun);
-    return `  ${label.padEnd(28)} ${runsPerS.toFixed(0).padStart(6)} runs/s, ${usPerStep.toFixed(2)} µs/step (median ${ms.toFixed(0)} ms; ${spread(xs)})`;
-  };
+  const us = (ms: number) => ((ms * 1000) / (RUNS * stepsPerRun)).toFixed(2);
   console.log(`  ${stepsPerRun.toFixed(0)} timer steps per run (faultline's count)`);
-  console.log(line('faultline simulate:', ours));
-  console.log(line('checkResilience + breaker():', checked));
-  console.log(line('fake-timers runAllAsync:', theirs));
-  const ratios = (xs: number[]) => {
-    const rs = xs.map((x, i) => theirs[i]! / x);
-    return `${median(rs).toFixed(2)}× (per round ${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}×)`;
+  contenders.forEach(([name], i) => {
+    const w = median(wall[i]!);
+    const c = median(cpu[i]!);
+    console.log(
+      `  ${`${name}:`.padEnd(30)} ${(RUNS / (w / 1000)).toFixed(0).padStart(5)} runs/s, ${us(w)} µs/step wall (${Math.min(...wall[i]!).toFixed(0)}–${Math.max(...wall[i]!).toFixed(0)} ms a round), ${us(c)} µs/step CPU`,
+    );
+  });
+  const ratio = (a: number, b: number, xs: number[][]) => {
+    const rs = xs[b]!.map((x, r) => x / xs[a]![r]!);
+    return `${median(rs).toFixed(2)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
   };
-  console.log(`  ratio simulate / fake-timers:        ${ratios(ours)}`);
-  console.log(`  ratio checkResilience / fake-timers: ${ratios(checked)}`);
+  for (const a of [0, 1]) {
+    for (const b of [2, 3]) {
+      console.log(
+        `  ratio ${contenders[a]![0]} / ${contenders[b]![0]}: wall ${ratio(a, b, wall)}, CPU ${ratio(a, b, cpu)}`,
+      );
+    }
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main(Number(process.argv[2] ?? 5));
