@@ -35,7 +35,12 @@ function build(epochMs: number): Fakes {
     // performance.now() is the fractional one.
     const fakeNow = date.now;
     date.now = () => Math.floor(fakeNow());
-    return { epochMs, clock, Date: date, performance: globalThis.performance as unknown as Fakes['performance'] };
+    return {
+      epochMs,
+      clock,
+      Date: date,
+      performance: globalThis.performance as unknown as Fakes['performance'],
+    };
   } finally {
     clock.uninstall();
   }
