@@ -180,7 +180,9 @@ describe('node:http inside simulate', () => {
         viaSubclass.end();
       });
       const second = await new Promise<string>((resolve, reject) => {
-        request('http://svc.test/captured', (res) => read(res).then(resolve)).on('error', reject).end();
+        request('http://svc.test/captured', (res) => read(res).then(resolve))
+          .on('error', reject)
+          .end();
       });
       return { first, second: JSON.parse(second).url, traced: viaSubclass.traced, at: sim.now() };
     });
