@@ -72,6 +72,10 @@ export class Kernel {
   /** Event-loop turns so far (one batch of steps per turn), and the turn a deadlock was first suspected. */
   private turns = 0;
   private suspectTurn = 0;
+  /** The turn in which a step last found real work in flight. */
+  private busyTurn = -1;
+  /** Steps in a row that fired a timer. */
+  private firedInRow = 0;
   private stallSince = -1;
   private idleIntervals = 0;
   private idleMark = -1;
@@ -117,6 +121,9 @@ export class Kernel {
   private onTick(): void {
     this.own--;
     if (this.done) return;
+    // Real work found in flight this turn completes in a later poll phase: the
+    // rest of this turn's batch skips the check; its last step checks again.
+    if (this.busyTurn === this.turns && this.own > 0) return;
     let fired = false;
     try {
       fired = this.step();
@@ -124,13 +131,20 @@ export class Kernel {
       this.finish({ kind: 'uncaught', error });
       return;
     }
-    if (!this.done && this.own === 0) this.schedule(fired ? BATCH : 1);
+    if (fired) this.firedInRow++;
+    else this.firedInRow = 0;
+    if (!this.done && this.own === 0) {
+      // A chain of steps that all fire (a sequential agent has one timer queued at a
+      // time) grows the batch to BATCH; a step that found real work resets it.
+      this.schedule(fired ? Math.min(BATCH, Math.max(this.clock.heap.size + 1, 2 * this.firedInRow)) : 1);
+    }
   }
 
   /** One step; returns true when a timer fired. */
   private step(): boolean {
     if ((++this.ticks & 1023) === 0 && this.checkWall()) return false;
     if (!this.quiescence.isQuiet()) {
+      this.busyTurn = this.turns;
       if (this.stallSince >= 0 || this.isSettled()) this.stalled();
       return false;
     }
