@@ -19,10 +19,10 @@
  * (median over rounds, with the per-round spread).
  *
  * Target (issue 9): ≥ 3× fake-timers, 1,000 runs ≤ 1.5 s. Measured on the shared
- * 2-core development machine (load 11–12, so read CPU), µs/step CPU: simulate 3.26,
- * checkResilience 3.60, fake-timers same primitives 3.90, lean 2.61: simulate 1.19×
- * the same-primitives harness and 0.80× the lean one (docs/kernel.md, Performance,
- * says why 3× is out of the kernel's reach).
+ * 2-core development machine (load ≈ 4, medians of 5 rounds): simulate 805 runs/s
+ * (1,000 in 1.24 s), 3.12 µs/step; checkResilience 761 runs/s; simulate / fake-timers
+ * 1.23× with the same primitives, 0.81× against the lean harness. docs/kernel.md
+ * (Performance) says where the time goes and why 3× is out of the kernel's reach.
  * Run: npx tsx bench/property-runs.ts [rounds]
  */
 import FakeTimers from '@sinonjs/fake-timers';
