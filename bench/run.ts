@@ -3,11 +3,13 @@ import { main as exploreWorkers } from './explore-workers.js';
 import { main as httpBoundary } from './http-boundary.js';
 import { main as kernel } from './kernel-throughput.js';
 import { main as patterns } from './patterns-overhead.js';
+import { main as propertyRuns } from './property-runs.js';
 import { main as resilience } from './resilience-overhead.js';
 import { main as timeCompression } from './time-compression.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['kernel-throughput', kernel],
+  ['property-runs', propertyRuns],
   ['resilience-overhead', resilience],
   ['patterns-overhead', patterns],
   ['time-compression', timeCompression],

@@ -20,7 +20,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { FetchRequest, FetchResponse, getRawRequest, type RequestController } from '@mswjs/interceptors';
 import { ClientRequestInterceptor } from '@mswjs/interceptors/ClientRequest';
 
@@ -42,6 +42,11 @@ const nodeGet = (...args: Args) => {
  * the returned function is called, which restores every property it touched.
  * The caller syncs ESM named imports (`syncBuiltinESMExports()`) after both.
  *
+ * The interceptor is applied lazily: until the run's first `node:http` client
+ * call, the module functions are stand-ins that apply it, sync ESM named
+ * imports, and forward the call. Applying it costs more than a whole short
+ * simulation, and most runs never use `node:http`.
+ *
  * @example
  * ```ts
  * const restore = interceptNodeHttp(bridge.fetch);
@@ -51,7 +56,9 @@ const nodeGet = (...args: Args) => {
 export function interceptNodeHttp(fetchImpl: typeof globalThis.fetch): () => void {
   const restoreProperties = saveProperties();
   let interceptor: ClientRequestInterceptor | undefined;
-  try {
+  let ended = false;
+  const apply = () => {
+    if (interceptor || ended) return;
     Object.assign(http, { ClientRequest: NodeClientRequest, request: nodeRequest, get: nodeGet });
     Object.assign(https, { request: nodeRequest, get: nodeGet });
     interceptor = new ClientRequestInterceptor();
@@ -59,12 +66,28 @@ export function interceptNodeHttp(fetchImpl: typeof globalThis.fetch): () => voi
     (interceptor as unknown as { symbol: symbol }).symbol = Symbol('faultline.client-request-interceptor');
     interceptor.apply();
     interceptor.on('request', ({ request, controller }) => answer(fetchImpl, request, controller));
+    syncBuiltinESMExports();
+  };
+  function ClientRequest(this: unknown, ...args: Args): http.ClientRequest {
+    apply();
+    return Reflect.construct(http.ClientRequest, args, new.target ?? http.ClientRequest);
+  }
+  ClientRequest.prototype = NodeClientRequest.prototype;
+  const forward =
+    (module: typeof http | typeof https, name: 'request' | 'get') =>
+    (...args: unknown[]) => {
+      apply();
+      return (module[name] as (...a: unknown[]) => http.ClientRequest)(...args);
+    };
+  try {
+    Object.assign(http, { ClientRequest, request: forward(http, 'request'), get: forward(http, 'get') });
+    Object.assign(https, { request: forward(https, 'request'), get: forward(https, 'get') });
   } catch (error) {
-    interceptor?.dispose();
     restoreProperties();
     throw error;
   }
   return () => {
+    ended = true;
     try {
       interceptor?.dispose();
     } finally {

@@ -1,12 +1,12 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
-import FakeTimers from '@sinonjs/fake-timers';
 import type { Random } from '../../random/random.js';
 import { abortReason } from '../../time/abort.js';
 import { createBridgeDispatcher, GLOBAL_DISPATCHER } from '../http/dispatcher.js';
 import { interceptNodeHttp } from '../http/node-http.js';
 import { guardSockets } from '../http/socket-guard.js';
 import { VirtualClock } from './virtual-clock.js';
+import { installVirtualDate, type VirtualDate } from './virtual-date.js';
 
 /*
  * The one module that patches globals. While a simulation runs, agent code sees
@@ -69,7 +69,7 @@ export function installGlobals(
   const savedAbortTimeout = AbortSignal.timeout;
 
   const fakes = makeTimerFunctions(clock);
-  let dateClock: ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']> | undefined;
+  let virtualDate: VirtualDate | undefined;
   try {
     for (const name of GLOBAL_NAMES) {
       g[name] = fakes[name];
@@ -93,11 +93,7 @@ export function installGlobals(
       // that hangs then times out instead of reading as a deadlock.
       return controller.signal;
     };
-    dateClock = FakeTimers.withGlobal(globalThis).install({ toFake: ['Date', 'performance'], now: epochMs });
-    // Virtual time is fractional (latency samples); real Date.now() is always whole,
-    // performance.now() is the fractional one.
-    const fakeNow = g.Date.now;
-    g.Date.now = () => Math.floor(fakeNow());
+    virtualDate = installVirtualDate(epochMs);
     if (extras.fetch) {
       unpatchNetwork.push(guardSockets(extras.routes));
       unpatchNetwork.push(installFetch(extras.fetch));
@@ -124,7 +120,7 @@ export function installGlobals(
   }
 
   function restoreTimeAndRandom() {
-    dateClock?.uninstall();
+    virtualDate?.restore();
     for (const [name, value] of savedGlobals) g[name] = value;
     for (const [name, value] of savedTimers) timersModule[name] = value;
     for (const [name, value] of savedPromises) timersPromises[name] = value;
@@ -135,7 +131,7 @@ export function installGlobals(
 
   return {
     setTime(virtualMs: number) {
-      dateClock!.now = epochMs + virtualMs;
+      virtualDate!.setTime(virtualMs);
     },
     restore: restoreAll,
   };

@@ -39,12 +39,16 @@ const PROGRESS_EVERY_MS = 1000;
 
 const BATCH = 64;
 /**
- * Real milliseconds a suspected deadlock must persist, with no activity at all,
- * before it is declared. Some real work (parts of `fs/promises`) is briefly
- * invisible to `process.getActiveResourcesInfo()`; this grace keeps it from
- * reading as a deadlock, and costs time only on a real deadlock.
+ * A suspected deadlock (body waiting, no timer, nothing real in flight) is
+ * declared only once it has persisted, with no activity at all, for
+ * DEADLOCK_GRACE_MS of real time AND across DEADLOCK_TURNS event-loop turns:
+ * real time alone could elapse between two checks of one turn (the process
+ * descheduled on a loaded machine) before Node's poll phase ever delivered the
+ * completion the run waits for. The grace is a safety margin for real work the
+ * quiescence check might not see; it costs time only on a real deadlock.
  */
 const DEADLOCK_GRACE_MS = 50;
+const DEADLOCK_TURNS = 3;
 /**
  * Real milliseconds real work may stay open once the body and its tasks have
  * settled: then nothing in the run is waiting for it, so the run ends with
@@ -65,6 +69,13 @@ export class Kernel {
   private lastProgress = 0;
   private suspectSince = -1;
   private suspectActivity = -1;
+  /** Event-loop turns so far (one batch of steps per turn), and the turn a deadlock was first suspected. */
+  private turns = 0;
+  private suspectTurn = 0;
+  /** The turn in which a step last found real work in flight. */
+  private busyTurn = -1;
+  /** Steps in a row that fired a timer. */
+  private firedInRow = 0;
   private stallSince = -1;
   private idleIntervals = 0;
   private idleMark = -1;
@@ -96,6 +107,7 @@ export class Kernel {
 
   /** Queues `n` steps; only called when none is pending (`own === 0`). */
   private schedule(n: number): void {
+    this.turns++;
     this.own = n;
     for (let i = 1; i < n; i++) realSetImmediate(this.tick).unref();
     realSetImmediate(this.tick);
@@ -109,6 +121,9 @@ export class Kernel {
   private onTick(): void {
     this.own--;
     if (this.done) return;
+    // Real work found in flight this turn completes in a later poll phase: the
+    // rest of this turn's batch skips the check; its last step checks again.
+    if (this.busyTurn === this.turns && this.own > 0) return;
     let fired = false;
     try {
       fired = this.step();
@@ -116,13 +131,20 @@ export class Kernel {
       this.finish({ kind: 'uncaught', error });
       return;
     }
-    if (!this.done && this.own === 0) this.schedule(fired ? Math.min(BATCH, this.clock.heap.size + 1) : 1);
+    if (fired) this.firedInRow++;
+    else this.firedInRow = 0;
+    if (!this.done && this.own === 0) {
+      // A chain of steps that all fire (a sequential agent has one timer queued at a
+      // time) grows the batch to BATCH; a step that found real work resets it.
+      this.schedule(fired ? Math.min(BATCH, Math.max(this.clock.heap.size + 1, 2 * this.firedInRow)) : 1);
+    }
   }
 
   /** One step; returns true when a timer fired. */
   private step(): boolean {
     if ((++this.ticks & 1023) === 0 && this.checkWall()) return false;
     if (!this.quiescence.isQuiet()) {
+      this.busyTurn = this.turns;
       if (this.stallSince >= 0 || this.isSettled()) this.stalled();
       return false;
     }
@@ -178,9 +200,10 @@ export class Kernel {
     if (this.suspectSince < 0 || activity !== this.suspectActivity) {
       this.suspectSince = now;
       this.suspectActivity = activity;
+      this.suspectTurn = this.turns;
       return false;
     }
-    if (now - this.suspectSince >= DEADLOCK_GRACE_MS) {
+    if (now - this.suspectSince >= DEADLOCK_GRACE_MS && this.turns - this.suspectTurn >= DEADLOCK_TURNS) {
       this.finish({ kind: 'deadlock', inFlight: this.quiescence.inFlight() });
     }
     return false;

@@ -1,5 +1,6 @@
 import { type AsyncHook, createHook } from 'node:async_hooks';
 import { type CallSite, captureSite, userFrame } from './call-site.js';
+import { type ThreadPoolWork, trackThreadPoolWork } from './thread-pool-work.js';
 
 /*
  * "Quiet" means no real work started during the run is still in flight. An
@@ -15,7 +16,9 @@ import { type CallSite, captureSite, userFrame } from './call-site.js';
  * track the garbage collection of every promise (measured: 2.5× slower
  * stepping). Whether a resource is still alive is read from the resource:
  * timers and handles through `hasRef()` (a closed handle or a fired timer
- * reports false), requests by their presence in Node's list of active requests.
+ * reports false), requests by their presence in Node's list of active requests,
+ * thread-pool work Node lists nowhere (crypto jobs, zlib writes) by wrapping
+ * its start and completion on the resource (thread-pool-work.ts).
  */
 
 interface Tracked {
@@ -26,6 +29,8 @@ interface Tracked {
   readonly site: CallSite;
   /** The tracked resource whose callback created this one (a server created after a DNS lookup). */
   readonly parent: Tracked | undefined;
+  /** Set for thread-pool work (crypto jobs, zlib), whose progress is read from here. */
+  work?: ThreadPoolWork;
 }
 
 /** Types that never stand for real work the kernel must wait for. */
@@ -49,6 +54,7 @@ const PASSIVE = new Set([
 export class Quiescence {
   private readonly handles = new Set<Tracked>();
   private readonly requests = new Set<Tracked>();
+  private readonly jobs = new Set<Tracked>();
   private readonly ownCallbacks = new Set<unknown>();
   private readonly byId = new Map<number, Tracked>();
   private readonly hook: AsyncHook;
@@ -61,8 +67,15 @@ export class Quiescence {
           if (this.ownCallbacks.has(resource._onTimeout ?? resource._onImmediate)) return;
         }
         const site = captureSite();
-        const tracked = { type, passive: PASSIVE.has(type), resource, site, parent: this.byId.get(trigger) };
+        const tracked: Tracked = {
+          type,
+          passive: PASSIVE.has(type),
+          resource,
+          site,
+          parent: this.byId.get(trigger),
+        };
         if (typeof resource?.hasRef === 'function') this.handles.add(tracked);
+        else if ((tracked.work = trackThreadPoolWork(type, resource))) this.jobs.add(tracked);
         else if (isNativeRequest(type)) this.requests.add(tracked);
         else return;
         this.byId.set(id, tracked);
@@ -86,7 +99,7 @@ export class Quiescence {
 
   /** True when no real work the run started is still in flight. */
   isQuiet(): boolean {
-    if (this.handles.size === 0 && this.requests.size === 0) return true;
+    if (this.handles.size === 0 && this.requests.size === 0 && this.jobs.size === 0) return true;
     return this.open(false).length === 0;
   }
 
@@ -106,6 +119,13 @@ export class Quiescence {
       const r = t.resource;
       if (r._destroyed === true) this.handles.delete(t);
       else if (!t.passive && isOpen(r)) {
+        out.push(t);
+        if (!all) return out;
+      }
+    }
+    for (const t of this.jobs) {
+      if (t.work!.finished) this.jobs.delete(t);
+      else if (t.work!.pending) {
         out.push(t);
         if (!all) return out;
       }
@@ -144,6 +164,8 @@ function describe(t: Tracked): string {
   let what = t.type;
   if (t.type === 'Timeout') what = `${r._repeat ? 'setInterval' : 'setTimeout'} (${r._idleTimeout} ms)`;
   else if (t.type === 'Immediate') what = 'setImmediate';
+  else if (t.type === 'ZLIB') what = 'zlib work';
+  else if (t.work) what = `crypto work (${t.type})`;
   else if (t.type === 'TCPSERVERWRAP' || t.type === 'PIPESERVERWRAP')
     what = `a listening server (${t.type}${address(r)})`;
   else if (t.type === 'TCPWRAP') what = `a socket (${t.type}${address(r)})`;

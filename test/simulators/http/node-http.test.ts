@@ -165,6 +165,31 @@ describe('node:http inside simulate', () => {
     expect(namedGet).toBe(http.get);
   });
 
+  it('a request captured or subclassed before the first node:http call is answered too (interception applies on first use)', async () => {
+    const before = server.connections;
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      sim.http('http://svc.test', echo(40));
+      const { request } = http; // captured before any node:http call in the run
+      class Traced extends http.ClientRequest {
+        traced = true;
+      }
+      const viaSubclass = new Traced('http://svc.test/sub');
+      const first = await new Promise<number | undefined>((resolve, reject) => {
+        viaSubclass.on('response', (res) => read(res).then(() => resolve(res.statusCode)));
+        viaSubclass.on('error', reject);
+        viaSubclass.end();
+      });
+      const second = await new Promise<string>((resolve, reject) => {
+        request('http://svc.test/captured', (res) => read(res).then(resolve))
+          .on('error', reject)
+          .end();
+      });
+      return { first, second: JSON.parse(second).url, traced: viaSubclass.traced, at: sim.now() };
+    });
+    expect(result.value).toEqual({ first: 200, second: 'http://svc.test/captured', traced: true, at: 80 });
+    expect(server.connections).toBe(before);
+  });
+
   it("a service's network fault reaches the client as that error", async () => {
     const result = await simulate({ seed: 1 }, async (sim) => {
       sim.http(
