@@ -22,7 +22,7 @@ function smallest<T>(a: fc.Arbitrary<T>): T {
     fc.property(a, () => false),
     { seed: 7, numRuns: 1 },
   );
-  return details.counterexample![0];
+  return details.counterexample![0] as T;
 }
 
 describe('pattern arbitraries', () => {
