@@ -73,6 +73,8 @@ describe('sim.breaker / sim.retry from agentflow.toml', () => {
     const a = await simulate({ seed: 10 }, scenario);
     const b = await simulate({ seed: 10 }, scenario);
     const c = await simulate({ seed: 11 }, scenario);
+    // A run that failed (e.g. a stray rejection from outside it) differs in its trace too: name the cause first.
+    expect([a.error, b.error, c.error]).toEqual([undefined, undefined, undefined]);
     expect(a.trace.hash).toBe(b.trace.hash);
     const delays = (r: typeof a) => r.trace.ofKind('retry.scheduled').map((e) => e.data!.delay);
     expect(delays(a)).toEqual(delays(b));
