@@ -10,6 +10,7 @@ import type { BulkheadBug } from './mutants/bulkheads.js';
 import type { HedgeBug } from './mutants/hedges.js';
 import {
   bulkheadProperty,
+  exercised,
   hedgeProperty,
   loadBalancerProperty,
   rateLimiterProperty,
@@ -43,6 +44,8 @@ function row(bug: string, e: ResilienceCheckError): string {
 interface Pattern<Bug extends string> {
   name: string;
   invariant: string;
+  /** Event kinds faultline's own runs must have produced (the property is not vacuous). */
+  kinds: string[];
   property: (subject: Subject<Bug>) => CheckResilienceOptions<Record<string, fc.Arbitrary<unknown>>>;
   bugs: Bug[];
 }
@@ -50,33 +53,50 @@ interface Pattern<Bug extends string> {
 function pattern<Bug extends string, A extends Record<string, fc.Arbitrary<unknown>>>(
   name: string,
   invariant: string,
+  kinds: string[],
   property: (subject: Subject<Bug>) => CheckResilienceOptions<A>,
   bugs: Bug[],
 ): Pattern<Bug> {
   return {
     name,
     invariant,
+    kinds,
     property: property as unknown as Pattern<Bug>['property'],
     bugs,
   };
 }
 
 const PATTERNS = [
-  pattern('bulkhead', 'bulkhead', bulkheadProperty, [
-    'admits one over maxConcurrent',
-    'LIFO queue',
-  ] as BulkheadBug[]),
-  pattern('rate limiter', 'rateLimiter', rateLimiterProperty, [
-    'refills too fast',
-    'bucket starts over burst',
-  ] as RateLimiterBug[]),
-  pattern('load balancer', 'loadBalancer', loadBalancerProperty, [
-    'round-robin skips a backend',
-    'weighted subtracts its own weight',
-    'routes to ejected backends',
-    'routes to unhealthy backends',
-  ] as BalancerBug[]),
-  pattern('hedge', 'hedge', hedgeProperty, ['one attempt too many', 'losers not aborted'] as HedgeBug[]),
+  pattern(
+    'bulkhead',
+    'bulkhead',
+    ['bulkhead.queued', 'bulkhead.rejected', 'bulkhead.abandoned'],
+    bulkheadProperty,
+    ['admits one over maxConcurrent', 'LIFO queue'] as BulkheadBug[],
+  ),
+  pattern(
+    'rate limiter',
+    'rateLimiter',
+    ['rate-limiter.queued', 'rate-limiter.rejected'],
+    rateLimiterProperty,
+    ['refills too fast', 'bucket starts over burst'] as RateLimiterBug[],
+  ),
+  pattern(
+    'load balancer',
+    'loadBalancer',
+    ['load-balancer.ejected', 'load-balancer.health', 'breaker.opened', 'load-balancer.no-backend'],
+    loadBalancerProperty,
+    [
+      'round-robin skips a backend',
+      'weighted subtracts its own weight',
+      'routes to ejected backends',
+      'routes to unhealthy backends',
+    ] as BalancerBug[],
+  ),
+  pattern('hedge', 'hedge', ['hedge.aborted', 'hedge.exhausted', 'hedge.late'], hedgeProperty, [
+    'one attempt too many',
+    'losers not aborted',
+  ] as HedgeBug[]),
 ] as Pattern<string>[];
 
 for (const p of PATTERNS) {
@@ -98,10 +118,13 @@ for (const p of PATTERNS) {
       });
     });
 
-    it('faultline’s own passes over 300 runs', async () => {
+    it('faultline’s own passes over 300 runs, which exercise every rule', async () => {
+      exercised.clear();
       await expect(checkResilience({ ...p.property('faultline'), numRuns: 300 })).resolves.toMatchObject({
         numRuns: 300,
       });
+      for (const kind of p.kinds) expect(exercised.get(kind) ?? 0, kind).toBeGreaterThan(10);
+      if (process.env.FAULTLINE_MUTANT_TABLE) console.log(p.name, JSON.stringify([...exercised]));
     });
   });
 }

@@ -26,6 +26,23 @@ function label(pattern: string, subject: string): string {
     : `hand-written ${pattern}${subject === 'hand-written' ? '' : `: ${subject}`}`;
 }
 
+/**
+ * Runs (traces) in which each event kind of interest occurred, per kind: the
+ * tests read it to show the properties exercise what they judge (queues,
+ * abandonment, waits, ejections, health changes, open breakers, aborted hedges).
+ */
+export const exercised = new Map<string, number>();
+
+function tally(sim: Sim, kinds: readonly string[]): void {
+  for (const kind of kinds) {
+    const hit =
+      kind === 'breaker.opened'
+        ? sim.trace.ofKind('breaker.state').some((e) => e.data?.to === 'open')
+        : sim.trace.ofKind(kind).length > 0;
+    if (hit) exercised.set(kind, (exercised.get(kind) ?? 0) + 1);
+  }
+}
+
 /** `agents` tasks, each making `requests` calls of `call(agent, i)` `gapMs` apart. */
 async function drive(
   sim: Sim,
@@ -72,6 +89,7 @@ export function bulkheadProperty(
         const signal = patienceMs === undefined ? undefined : AbortSignal.timeout(patienceMs);
         return pool.execute(() => sim.sleep(1 + random.next() * workMs), signal);
       });
+      tally(sim, ['bulkhead.queued', 'bulkhead.rejected', 'bulkhead.abandoned']);
     },
   };
 }
@@ -101,6 +119,7 @@ export function rateLimiterProperty(
               subject === 'hand-written' ? undefined : subject,
             );
       await drive(sim, load, () => limiter.execute(() => sim.sleep(10)));
+      tally(sim, ['rate-limiter.queued', 'rate-limiter.rejected']);
     },
   };
 }
@@ -170,6 +189,12 @@ export function loadBalancerProperty(
       } finally {
         balancer.close();
       }
+      tally(sim, [
+        'load-balancer.ejected',
+        'load-balancer.health',
+        'breaker.opened',
+        'load-balancer.no-backend',
+      ]);
     },
   };
 }
@@ -194,6 +219,7 @@ export function hedgeProperty(subject: Subject<HedgeBug>): CheckResilienceOption
           ? sim.hedge('hedge', config)
           : new HandHedge(sim.trace, 'hedge', config, subject === 'hand-written' ? undefined : subject);
       await drive(sim, load, (_a, i) => h.execute((_attempt, signal) => svc.call(i, { signal })));
+      tally(sim, ['hedge.aborted', 'hedge.exhausted', 'hedge.late']);
     },
   };
 }
