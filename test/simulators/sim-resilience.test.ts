@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BrokenCircuitError,
   breakerOptionsFromConfig,
@@ -69,7 +69,13 @@ describe('sim.breaker / sim.retry from agentflow.toml', () => {
     });
   });
 
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it('reproduces exactly from the seed, and the seed moves the jitter', async () => {
+    // FAULTLINE_SEED (set by a replay command) overrides every seed option: this test compares two seeds.
+    vi.stubEnv('FAULTLINE_SEED', '');
     const a = await simulate({ seed: 10 }, scenario);
     const b = await simulate({ seed: 10 }, scenario);
     const c = await simulate({ seed: 11 }, scenario);
