@@ -146,6 +146,8 @@ export class Bulkhead {
       work = Promise.reject(error);
     }
     // One derived promise, no async frame: the slot is released when the work settles.
+    // Untraced, the call's number is not needed: shared handlers, no closure per call.
+    if (!this.tracing) return work.then(this.releaseValue as (value: T) => T, this.releaseError);
     return work.then(
       (value) => {
         this.release(call);
@@ -157,6 +159,16 @@ export class Bulkhead {
       },
     );
   }
+
+  private readonly releaseValue = (value: unknown): unknown => {
+    this.release(-1);
+    return value;
+  };
+
+  private readonly releaseError = (error: unknown): never => {
+    this.release(-1);
+    throw error;
+  };
 
   private release(call: number): void {
     this.running--;

@@ -50,6 +50,11 @@ const CASES: Record<string, Case> = {
   ],
   'arb.retryConfig': ['maxRetriesUpto', (api) => api.arb.retryConfig({ maxRetriesUpto: 3 })],
   'arb.faultPlan': ['horizn', (api) => api.arb.faultPlan({ horizon: '1m', horizn: '1m' })],
+  'arb.workload': ['agentsUpto', (api) => api.arb.workload({ agentsUpto: 3 })],
+  'arb.loadBalancerConfig': [
+    'backend',
+    (api) => api.arb.loadBalancerConfig({ backends: ['a'], backend: ['a'] }),
+  ],
   instrumentBreaker: [
     'failureTreshold',
     (api, sim) =>
@@ -193,7 +198,9 @@ const NO_OPTIONS: Record<string, string> = {
   isFaultSpec: 'a type guard',
   reviveFaults: 'converts recorded fault specs',
   'arb.breakerConfig': 'no options',
-  'arb.workload': 'no options',
+  'arb.bulkheadConfig': 'no options',
+  'arb.rateLimiterConfig': 'no options',
+  'arb.hedgeConfig': 'no options',
   'arb.latency': 'no options',
   fc: 'fast-check, re-exported as is',
   at: 'builds a violation location from an event',

@@ -42,6 +42,38 @@ describe('bulkhead', () => {
     expect(pool.metrics()).toMatchObject({ running: 0, queued: 0, admitted: 3, rejected: 1 });
   });
 
+  it('without a trace (its allocation-free path) releases the slot on success, failure and a synchronous throw', async () => {
+    const clock = new ManualClock();
+    const pool = bulkhead({ maxConcurrent: 1, maxQueue: 2, clock });
+    const gates = [deferred<string>(), deferred<string>()];
+    const started: string[] = [];
+    const gated = (name: string, k: number) => () => {
+      started.push(name);
+      return gates[k]!.promise;
+    };
+    const first = capture(pool.execute(gated('a', 0)));
+    const second = capture(pool.execute(gated('b', 1)));
+    const third = capture(
+      pool.execute(() => {
+        started.push('c');
+        throw new Error('sync');
+      }),
+    );
+    expect(started).toEqual(['a']);
+    expect(pool.metrics()).toMatchObject({ running: 1, queued: 2 });
+    gates[0]!.reject(new Error('boom'));
+    await clock.settle();
+    expect(first.error).toMatchObject({ message: 'boom' });
+    expect(started).toEqual(['a', 'b']);
+    gates[1]!.resolve('b');
+    await clock.settle();
+    expect(second.value).toBe('b');
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect(third.error).toMatchObject({ message: 'sync' });
+    expect(pool.metrics()).toMatchObject({ running: 0, queued: 0, admitted: 3 });
+    await expect(pool.execute(() => 'free')).resolves.toBe('free');
+  });
+
   it('maxQueue defaults to 0: the call after maxConcurrent is rejected', async () => {
     const { pool } = setup(1);
     const gate = deferred();

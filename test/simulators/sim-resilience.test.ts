@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   BrokenCircuitError,
   breakerOptionsFromConfig,
@@ -69,10 +69,18 @@ describe('sim.breaker / sim.retry from agentflow.toml', () => {
     });
   });
 
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it('reproduces exactly from the seed, and the seed moves the jitter', async () => {
+    // FAULTLINE_SEED (set by a replay command) overrides every seed option: this test compares two seeds.
+    vi.stubEnv('FAULTLINE_SEED', '');
     const a = await simulate({ seed: 10 }, scenario);
     const b = await simulate({ seed: 10 }, scenario);
     const c = await simulate({ seed: 11 }, scenario);
+    // A run that failed (e.g. a stray rejection from outside it) differs in its trace too: name the cause first.
+    expect([a.error, b.error, c.error]).toEqual([undefined, undefined, undefined]);
     expect(a.trace.hash).toBe(b.trace.hash);
     const delays = (r: typeof a) => r.trace.ofKind('retry.scheduled').map((e) => e.data!.delay);
     expect(delays(a)).toEqual(delays(b));

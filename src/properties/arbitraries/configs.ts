@@ -77,18 +77,29 @@ export interface WorkloadSpec {
   gapMs: number;
 }
 
+export interface WorkloadOptions {
+  /** Most agents. Default 4. */
+  agentsUpTo?: number;
+  /** Most requests per agent. Default 40. */
+  requestsUpTo?: number;
+}
+
 /**
- * Workloads: 1–4 agents × 1–40 requests, 0–2 s apart.
+ * Workloads: 1–4 agents × 1–40 requests, 0–2 s apart (the maxima are options).
  *
  * @example
  * ```ts
+ * arbitraries: { load: arb.workload({ agentsUpTo: 8 }) }
  * for (let a = 0; a < values.load.agents; a++) sim.spawn(`agent-${a}`, () => callLoop(values.load));
  * ```
  */
-export function workload(): fc.Arbitrary<WorkloadSpec> {
+export function workload(options?: WorkloadOptions): fc.Arbitrary<WorkloadSpec> {
+  const o = checkOptions('arb.workload', options, ['agentsUpTo', 'requestsUpTo']);
+  const agents = integerAtLeast('arb.workload({ agentsUpTo })', o.agentsUpTo ?? 4, 1);
+  const requests = integerAtLeast('arb.workload({ requestsUpTo })', o.requestsUpTo ?? 40, 1);
   return fc.record({
-    agents: fc.integer({ min: 1, max: 4 }),
-    requests: fc.integer({ min: 1, max: 40 }),
+    agents: fc.integer({ min: 1, max: agents }),
+    requests: fc.integer({ min: 1, max: requests }),
     gapMs: fc.integer({ min: 0, max: 2000 }),
   });
 }

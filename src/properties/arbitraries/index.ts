@@ -4,10 +4,25 @@
  */
 import { breakerConfig, latency, retryConfig, workload } from './configs.js';
 import { faultPlan } from './fault-plan.js';
+import { bulkheadConfig, hedgeConfig, loadBalancerConfig, rateLimiterConfig } from './pattern-configs.js';
 
-export type { BreakerConfig, JitterName, RetryConfig, RetryConfigOptions, WorkloadSpec } from './configs.js';
+export type {
+  BreakerConfig,
+  JitterName,
+  RetryConfig,
+  RetryConfigOptions,
+  WorkloadOptions,
+  WorkloadSpec,
+} from './configs.js';
 export type { FaultPlanOptions } from './fault-plan.js';
 export { type FaultKind, type FaultSpec, isFaultSpec, reviveFaults } from './fault-spec.js';
+export type {
+  BulkheadConfig,
+  HedgeConfig,
+  LoadBalancerConfig,
+  LoadBalancerConfigOptions,
+  RateLimiterConfig,
+} from './pattern-configs.js';
 
 /**
  * Arbitraries for `checkResilience({ arbitraries })`.
@@ -17,4 +32,14 @@ export { type FaultKind, type FaultSpec, isFaultSpec, reviveFaults } from './fau
  * arbitraries: { config: arb.breakerConfig(), faults: arb.faultPlan({ horizon: '1m' }), load: arb.workload() }
  * ```
  */
-export const arb = { breakerConfig, retryConfig, faultPlan, workload, latency };
+export const arb = {
+  breakerConfig,
+  retryConfig,
+  faultPlan,
+  workload,
+  latency,
+  bulkheadConfig,
+  rateLimiterConfig,
+  loadBalancerConfig,
+  hedgeConfig,
+};
