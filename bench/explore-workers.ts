@@ -120,6 +120,18 @@ export async function main(): Promise<void> {
   console.log(
     `  2 workers / 1 worker: ${f2(median(rps(2)) / median(rps(1)))}x steady runs/s (per round ${ratios.map(f2).join(', ')}; target >= 1.7x, needs two idle cores); runs per CPU-second ${f2(median(cpu(1)) / median(cpu(2)))}x (1.0 = the second worker costs nothing extra per run)`,
   );
+  // What two idle cores allow: one worker runs its seeds on one core while its GC and JIT
+  // helper threads use the other; two workers share both cores with all of it.
+  const w1 = median(of(1).map((r) => r.steady.cpuMsPerRun.workers ?? r.steady.cpuMsPerRun.total));
+  const t2 = median(cpu(2));
+  const two = of(2)[0]!.steady.cpuMsPerRun;
+  const share = (n: number | undefined) => (n === undefined ? '?' : pct(n / two.total));
+  console.log(
+    `  where a run's CPU goes with 2 workers: worker threads ${share(two.workers)}, GC/JIT helper threads ${share(two.background)}, main thread ${share(two.main)}`,
+  );
+  console.log(
+    `  CPU-bound model for two idle cores: 1 worker ≈ 1000 / ${f2(w1)} ms (its worker thread; helpers use the other core) = ${f1(1000 / w1)} runs/s; 2 workers ≈ 2000 / ${f2(t2)} ms (every thread) = ${f1(2000 / t2)} runs/s: ≈ ${f2(Math.min(2, (2 * w1) / t2))}x`,
+  );
   console.log(
     `  start-up: ${spread(
       of(1).map((r) => r.startup),

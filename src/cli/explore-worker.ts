@@ -43,6 +43,8 @@ export interface WorkerSample {
   readonly loadedAt: number;
   /** CPU the thread used for that start-up, ms (undefined where unmeasurable). */
   readonly startupCpuMs: number | undefined;
+  /** When the sample was taken, `performance.now()` of the thread. */
+  readonly at: number;
   /** Seeds run so far. */
   readonly runs: number;
   /** Wall time spent running seeds so far, ms (the rest is waiting for tasks). */
@@ -108,6 +110,7 @@ async function runBatch(task: ExploreTask): Promise<BatchResult> {
     threadId,
     loadedAt: startup.at,
     startupCpuMs: startup.cpuMs,
+    at: performance.now(),
     runs,
     busyMs,
     usage: threadUsage(),

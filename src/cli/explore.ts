@@ -210,7 +210,7 @@ function steadyState(
   const workers: WorkerReport[] = [];
   for (const [id, a] of first) {
     const b = last.get(id)!;
-    const windowMs = b.elu.idle + b.elu.active - (a.elu.idle + a.elu.active);
+    const windowMs = b.at - a.at;
     workers.push({
       threadId: id,
       startupMs: a.loadedAt - createdAt,
