@@ -78,7 +78,11 @@ export function createProgram(version: string, exit: Exit): Command {
     .option('--continue', 'keep exploring after a failure (default: stop at the first)')
     .option('--no-invariants', 'do not judge runs with the invariant catalog (invariants.all())')
     .option('--until <duration>', 'run each seed until this virtual time', durationValue)
-    .option('--batch <n>', 'seeds per worker task (default: adaptive)', integerValue(1))
+    .option(
+      '--batch <n>',
+      'seeds per worker task (default: adaptive, about 75 ms of running each)',
+      integerValue(1),
+    )
     .action(
       action(async (file: string, options) =>
         (await import('./commands/explore.js')).exploreCommand(file, options),

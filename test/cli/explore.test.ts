@@ -92,6 +92,10 @@ describe('faultline explore', () => {
       '1',
     ]);
     expect(ok.stdout).toMatch(/explored 4 of 4 seeds .*; 0 failed/);
+    // Start-up (thread, TypeScript loader, scenario import) is reported apart from the steady rate.
+    expect(ok.stdout).toMatch(
+      /start-up [\d.]+ s \(worker threads, TypeScript loader, scenario import\), then [\d.]+ runs\/s/,
+    );
     expect(ok.code).toBe(0);
     const swarm = await faultline([
       'run',

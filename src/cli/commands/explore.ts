@@ -89,10 +89,14 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
   } finally {
     progress.stop();
   }
-  const { done, failures, seconds, runsPerSecond, stopReason } = outcome;
+  const { done, failures, seconds, runsPerSecond, stopReason, startupSeconds, steady } = outcome;
   print(
     `explored ${done} of ${seeds.length} seeds in ${seconds.toFixed(1)} s with ${workers} worker(s): ${runsPerSecond.toFixed(1)} runs/s; ${failures.length} failed${stopReason ? ` (${stopReason})` : ''}`,
   );
+  if (startupSeconds !== undefined && steady !== undefined)
+    print(
+      `  start-up ${startupSeconds.toFixed(1)} s (worker threads, TypeScript loader, scenario import), then ${steady.runsPerSecond.toFixed(1)} runs/s`,
+    );
   if (failures.length > 0) {
     const list = failures.map((f) => f.seed).sort((a, b) => a - b);
     print(`failing seeds: ${list.join(', ')}`);
