@@ -30,7 +30,7 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { faults, simulate } from '../src/index.js';
 import { checkResilience, invariants } from '../src/properties/index.js';
-import { createRandom } from '../src/random/random.js';
+import { seededRandom } from '../src/random/random.js';
 import { circuitBreaker } from '../src/resilience/circuit-breaker.js';
 import { createService } from '../src/simulators/services/service.js';
 import type { Sim } from '../src/simulators/sim.js';
@@ -145,7 +145,7 @@ async function calls(
 const samePrimitives = ({ config, rate }: Input, s: number) =>
   onFakeClock((clock) => {
     const trace = new Trace(() => clock.now());
-    const api = createService({ clock, random: createRandom(s).fork('service:api'), trace }, 'api', {
+    const api = createService({ clock, random: seededRandom(s).fork('service:api'), trace }, 'api', {
       latency: LATENCY_MS,
       faults: [faults.errors({ rate, status: 503 })],
       handle: () => 'ok',
