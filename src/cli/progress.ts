@@ -17,6 +17,8 @@ export class Progress {
   private failed = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastLine = 0;
+  /** The counts of the last line printed in line mode (not on a terminal). */
+  private printed = '';
   private drawn = false;
 
   constructor(
@@ -63,8 +65,13 @@ export class Progress {
       this.drawn = true;
     } else if (performance.now() - this.lastLine >= 1900) {
       this.lastLine = performance.now();
-      this.out.write(`${this.line()}\n`);
+      this.printLine();
     }
+  }
+
+  private printLine(): void {
+    this.printed = `${this.done}/${this.failed}`;
+    this.out.write(`${this.line()}\n`);
   }
 
   private clear(): void {
@@ -74,7 +81,8 @@ export class Progress {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.clear();
-    // The final status always prints, so a short run in a CI log still shows its rate and count.
-    this.out.write(`${this.line()}\n`);
+    // The final status always shows, so a short run in a CI log still has its rate and count;
+    // in line mode, not twice when the last periodic line already had the final counts.
+    if (this.tty || this.printed !== `${this.done}/${this.failed}`) this.printLine();
   }
 }
