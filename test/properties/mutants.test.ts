@@ -1,11 +1,7 @@
-import type fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CheckResilienceOptions,
-  checkResilience,
-  ResilienceCheckError,
-} from '../../src/properties/check-resilience.js';
+import { checkResilience, type ResilienceCheckError } from '../../src/properties/check-resilience.js';
 import type { BreakerBug } from './mutants/breakers.js';
+import { caught } from './mutants/caught.js';
 import type { RetryBug } from './mutants/retries.js';
 import { breakerProperty, retryProperty } from './mutants/scenarios.js';
 
@@ -32,17 +28,6 @@ const RETRY_BUGS: RetryBug[] = [
   'retry after abort',
   'Retry-After ignored',
 ];
-
-async function caught<A extends Record<string, fc.Arbitrary<unknown>>>(
-  options: CheckResilienceOptions<A>,
-): Promise<ResilienceCheckError> {
-  const error = await checkResilience(options).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ResilienceCheckError);
-  return error as ResilienceCheckError;
-}
 
 function row(bug: string, e: ResilienceCheckError): string {
   const faults = (e.counterexample as { faults?: unknown[] }).faults?.length ?? 0;

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   type CheckResilienceOptions,
   checkResilience,
-  ResilienceCheckError,
+  type ResilienceCheckError,
 } from '../../src/properties/check-resilience.js';
 import type { BalancerBug } from './mutants/balancers.js';
 import type { BulkheadBug } from './mutants/bulkheads.js';
+import { caught } from './mutants/caught.js';
 import type { HedgeBug } from './mutants/hedges.js';
 import {
   bulkheadProperty,
@@ -25,17 +26,6 @@ import type { RateLimiterBug } from './mutants/rate-limiters.js';
  * with a seed that reproduces it; the correct hand-written versions pass, and
  * faultline's own primitives pass the same properties over 300 runs each.
  */
-
-async function caught<A extends Record<string, fc.Arbitrary<unknown>>>(
-  options: CheckResilienceOptions<A>,
-): Promise<ResilienceCheckError> {
-  const error = await checkResilience(options).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ResilienceCheckError);
-  return error as ResilienceCheckError;
-}
 
 function row(bug: string, e: ResilienceCheckError): string {
   return `| ${bug} | ${e.violations[0]!.invariant}: ${e.violations[0]!.message} | ${e.runs.untilFailure} | ${e.runs.shrinks} | ${JSON.stringify(e.counterexample).length} chars: \`${JSON.stringify(e.counterexample)}\` | ${e.simulationSeed} |`;
