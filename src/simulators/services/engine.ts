@@ -220,12 +220,15 @@ export class ServiceEngine {
       if (failure?.type === 'status') throw this.shapeStatus(shape, failure, scope);
       const pending = work(scope);
       // Settles when the work (and its stream) ends, never rejects: frees the slot, or
-      // without a slot just keeps a late stream failure from going unhandled.
-      const done = pending.then(streamEnd, ignore);
+      // without a slot just keeps a late stream failure from going unhandled. Without a
+      // slot and without a signal nothing can abort the await below, which then handles
+      // the work's rejection and hands its stream end on: no watcher needed.
       if (limited) {
         const slot = release!;
         release = undefined;
-        done.then(slot);
+        pending.then(streamEnd, ignore).then(slot);
+      } else if (signal !== undefined) {
+        pending.then(streamEnd, ignore);
       }
       const result = await abortable(pending, signal);
       const lost = decision.responseLost;
