@@ -291,11 +291,23 @@ export class ServiceEngine {
     fault: string | undefined,
     code: string | undefined,
   ): void {
-    const data = { call: index, outcome } as DraftData<'service.end'>;
-    if (status !== undefined) data.status = status;
-    data.latency = this.context.clock.now() - startedAt;
-    if (fault !== undefined) data.fault = fault;
-    if (code !== undefined) data.code = code;
+    const latency = this.context.clock.now() - startedAt;
+    // The usual shapes as whole literals (one allocation, no property added later).
+    let data: DraftData<'service.end'>;
+    if (status === undefined && fault === undefined && code === undefined) {
+      data = { call: index, outcome, latency };
+    } else if (status !== undefined && code === undefined) {
+      data =
+        fault === undefined
+          ? { call: index, outcome, status, latency }
+          : { call: index, outcome, status, latency, fault };
+    } else {
+      data = { call: index, outcome } as DraftData<'service.end'>;
+      if (status !== undefined) data.status = status;
+      data.latency = latency;
+      if (fault !== undefined) data.fault = fault;
+      if (code !== undefined) data.code = code;
+    }
     this.context.trace.emit('service.end', this.name, data);
   }
 
