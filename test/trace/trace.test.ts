@@ -57,6 +57,28 @@ describe('trace', () => {
     expect(Trace.fromJSONL(trace.toJSONL()).hash).toBe(trace.hash);
   });
 
+  it('hands out the same event objects from ofKind before and after the whole trace is read', () => {
+    let now = 0;
+    const trace = new Trace(() => now);
+    for (let i = 0; i < 600; i++) {
+      now = i;
+      trace.record(i % 4 === 0 ? 'a.x' : 'b.y', 'me', { i });
+    }
+    const first = trace.ofKind('a');
+    expect(first.map((e) => e.seq)).toEqual(Array.from({ length: 150 }, (_, k) => k * 4));
+    expect(trace.ofKind('a.x')).toEqual(first);
+    expect(trace.ofKind('a.x')[7]).toBe(first[7]);
+    for (let i = 600; i < 700; i++) trace.record('a.x', 'me', { i });
+    const hash = trace.hash;
+    const events = trace.events;
+    expect(events[4]).toBe(first[1]);
+    expect(events.indexOf(first[149]!)).toBe(596);
+    expect(trace.ofKind('a')).toHaveLength(250);
+    expect(trace.ofKind('a')[149]).toBe(first[149]);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 700 }, (_, k) => k));
+    expect(Trace.fromJSONL(trace.toJSONL()).hash).toBe(hash);
+  });
+
   it('reports the line of a bad JSONL record', () => {
     expect(() => Trace.fromJSONL('{"seq":0,"t":0,"kind":"a"}\nnot json')).toThrow(/line 2/);
     expect(() => Trace.fromJSONL('{"seq":0}')).toThrow(/line 1: expected an event/);

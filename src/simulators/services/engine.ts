@@ -220,12 +220,15 @@ export class ServiceEngine {
       if (failure?.type === 'status') throw this.shapeStatus(shape, failure, scope);
       const pending = work(scope);
       // Settles when the work (and its stream) ends, never rejects: frees the slot, or
-      // without a slot just keeps a late stream failure from going unhandled.
-      const done = pending.then(streamEnd, ignore);
+      // without a slot just keeps a late stream failure from going unhandled. Without a
+      // slot and without a signal nothing can abort the await below, which then handles
+      // the work's rejection and hands its stream end on: no watcher needed.
       if (limited) {
         const slot = release!;
         release = undefined;
-        done.then(slot);
+        pending.then(streamEnd, ignore).then(slot);
+      } else if (signal !== undefined) {
+        pending.then(streamEnd, ignore);
       }
       const result = await abortable(pending, signal);
       const lost = decision.responseLost;
@@ -288,11 +291,23 @@ export class ServiceEngine {
     fault: string | undefined,
     code: string | undefined,
   ): void {
-    const data = { call: index, outcome } as DraftData<'service.end'>;
-    if (status !== undefined) data.status = status;
-    data.latency = this.context.clock.now() - startedAt;
-    if (fault !== undefined) data.fault = fault;
-    if (code !== undefined) data.code = code;
+    const latency = this.context.clock.now() - startedAt;
+    // The usual shapes as whole literals (one allocation, no property added later).
+    let data: DraftData<'service.end'>;
+    if (status === undefined && fault === undefined && code === undefined) {
+      data = { call: index, outcome, latency };
+    } else if (status !== undefined && code === undefined) {
+      data =
+        fault === undefined
+          ? { call: index, outcome, status, latency }
+          : { call: index, outcome, status, latency, fault };
+    } else {
+      data = { call: index, outcome } as DraftData<'service.end'>;
+      if (status !== undefined) data.status = status;
+      data.latency = latency;
+      if (fault !== undefined) data.fault = fault;
+      if (code !== undefined) data.code = code;
+    }
     this.context.trace.emit('service.end', this.name, data);
   }
 
