@@ -13,11 +13,11 @@
  *
  * Run: npx tsx bench/patterns-overhead.ts
  *
- * Measured in CPU time (Node 20, 2 cores shared with five other test runs, load ≈ 6.5;
+ * Measured in CPU time (Node 20, the 2-core development machine, quiet, load ≈ 1.4;
  * 21 rounds × 100,000 calls; median [p25–p75] of overhead / cockatiel's overhead):
- *   bulkhead 0.58x [0.57–0.60] (33 ns vs cockatiel's 56 ns), rateLimiter 0.83x [0.82–0.85]
- *   (47 ns, of which one `Date.now()` is 45 ns), loadBalancer 0.81x [0.79–0.83] (45 ns).
- *   Wall-clock medians on the same machine swung 0.33–1.40x; the lead reruns on a quiet one.
+ *   bulkhead 0.59x [0.57–0.61] (35 ns vs cockatiel's 58 ns), rateLimiter 0.82x [0.78–0.85]
+ *   (48 ns, of which one `Date.now()` is 42 ns), loadBalancer 0.80x [0.76–0.82] (46 ns).
+ *   Under load (≈ 6.5, five other test runs) CPU-time ratios stayed within ±0.03.
  */
 import { bulkhead as cockatielBulkhead } from 'cockatiel';
 import { bulkhead } from '../src/resilience/bulkhead.js';
