@@ -89,8 +89,9 @@ export class Trace implements TraceSink {
     const req = currentRequest();
     if (this.exposed) {
       const list = this.objects;
-      const event: TraceEvent = { seq: list.length, t: this.now(), kind, actor, data };
-      list.push(req === undefined ? event : { ...event, req });
+      const seq = list.length;
+      const t = this.now();
+      list.push(req === undefined ? { seq, t, kind, actor, data } : { seq, t, kind, actor, data, req });
       return;
     }
     let i = this.used;
@@ -176,14 +177,12 @@ export class Trace implements TraceSink {
       const n = chunk === current ? this.used : times.length;
       for (let i = 0; i < n; i++) {
         const req = reqs[i];
-        const event: TraceEvent = {
-          seq: seq++,
-          t: times[i]!,
-          kind: kinds[i]!,
-          actor: actors[i],
-          data: datas[i],
-        };
-        list.push(req === undefined ? event : { ...event, req });
+        // One object per event, keys in the same order either way (seq, t, kind, actor, data[, req]).
+        list.push(
+          req === undefined
+            ? { seq: seq++, t: times[i]!, kind: kinds[i]!, actor: actors[i], data: datas[i] }
+            : { seq: seq++, t: times[i]!, kind: kinds[i]!, actor: actors[i], data: datas[i], req },
+        );
       }
     }
     this.full = [];
