@@ -23,6 +23,12 @@ interface Pair {
   isEnd(e: TraceEvent): boolean;
 }
 
+interface Entry {
+  readonly pair: Pair;
+  readonly e: TraceEvent;
+  count: number;
+}
+
 const PAIRS: readonly Pair[] = [
   {
     what: 'request',
@@ -75,20 +81,30 @@ export function accounting(): Invariant {
   return {
     name: NAME,
     check(trace) {
-      const open = new Map<string, { pair: Pair; e: TraceEvent; count: number }>();
+      // Open entries by pair, actor and id (nested maps: no key string per event);
+      // `order` keeps them in first-start order, which picks the violation reported.
+      const open = PAIRS.map(() => new Map<string, Map<number, Entry>>());
+      const order: Entry[] = [];
       let endOutcome: string | undefined;
       for (const e of trace.events) {
         if (e.kind === 'sim.end') endOutcome = String(e.data?.outcome);
-        for (const pair of PAIRS) {
+        for (let p = 0; p < PAIRS.length; p++) {
+          const pair = PAIRS[p]!;
           const start = pair.isStart(e);
           if (!start && !pair.isEnd(e)) continue;
           const id = num(e, pair.idKey);
           if (id === undefined) continue;
-          const key = `${pair.what}\u0000${e.actor ?? ''}\u0000${id}`;
-          const entry = open.get(key);
+          const actor = e.actor ?? '';
+          const byActor = open[p]!;
+          let ids = byActor.get(actor);
+          if (ids === undefined) byActor.set(actor, (ids = new Map()));
+          const entry = ids.get(id);
           if (start) {
-            if (entry === undefined) open.set(key, { pair, e, count: 1 });
-            else entry.count++;
+            if (entry === undefined) {
+              const created = { pair, e, count: 1 };
+              ids.set(id, created);
+              order.push(created);
+            } else entry.count++;
             continue;
           }
           if (entry === undefined || entry.count === 0) {
@@ -107,7 +123,7 @@ export function accounting(): Invariant {
       }
       if (endOutcome === undefined || endOutcome === 'stopped') return [];
       const out: Violation[] = [];
-      for (const { pair, e, count } of open.values()) {
+      for (const { pair, e, count } of order) {
         if (count > 0) {
           out.push(
             violation(
