@@ -37,7 +37,7 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ['gc'] });
 
-const profile = process.env.FAULTLINE_ALLOC_PROFILE === '1';
+const profile = process.env.FAULTLINE_ALLOC_PROFILE !== undefined;
 const session = new Session();
 if (profile) {
   session.connect();
@@ -45,8 +45,10 @@ if (profile) {
   // Every 1 KiB sampled; GC'd samples kept, so the profile counts everything allocated.
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 1024,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    // FAULTLINE_ALLOC_PROFILE=survivors: only objects that no scavenge has freed, i.e.
+    // what the runs promote to the old generation (and what is still live).
+    includeObjectsCollectedByMajorGC: process.env.FAULTLINE_ALLOC_PROFILE === '1',
+    includeObjectsCollectedByMinorGC: process.env.FAULTLINE_ALLOC_PROFILE === '1',
   } as never);
 }
 

@@ -74,6 +74,7 @@ export function createAgent<I, O>(
   async function attempt(input: I, run: number, outer: AbortSignal | undefined): Promise<O> {
     if (timeoutMs === undefined && outer === undefined)
       return handler(input, { signal: NEVER_ABORTED, run, agent: name });
+    if (outer === undefined) return attemptWithTimeout(input, run, timeoutMs!);
     // Either the timeout or the caller's signal ends the run at once, even if the
     // handler ignores its signal; the handler's signal is aborted either way.
     if (outer?.aborted) throw outer.reason;
@@ -107,6 +108,44 @@ export function createAgent<I, O>(
     } finally {
       timer?.cancel();
       if (onAbort !== undefined) outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * `attempt` with a timeout and no caller's signal. The handler's signal is made
+   * when the handler first reads it (already aborted if the timeout has expired):
+   * most handlers never do, and an AbortController per run was a large share of
+   * a run's allocation.
+   */
+  async function attemptWithTimeout(input: I, run: number, ms: number): Promise<O> {
+    let controller: AbortController | undefined;
+    let expired: TimeoutError | undefined;
+    let stop!: (reason: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject;
+    });
+    stopped.catch(ignore);
+    const timer = clock.setTimer(ms, () => {
+      expired = new TimeoutError(name, ms);
+      stop(expired);
+      controller?.abort(expired);
+    });
+    const context: AgentContext = {
+      get signal(): AbortSignal {
+        if (controller === undefined) {
+          controller = new AbortController();
+          if (expired !== undefined) controller.abort(expired);
+        }
+        return controller.signal;
+      },
+      run,
+      agent: name,
+    };
+    try {
+      const work = Promise.resolve(handler(input, context));
+      return await Promise.race([work, stopped]);
+    } finally {
+      timer.cancel();
     }
   }
 

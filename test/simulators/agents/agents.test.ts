@@ -24,6 +24,44 @@ describe('agents and orchestration', () => {
     ]);
   });
 
+  it("with a timeout, the handler's signal aborts at the timeout, read before or after it expires", async () => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
+      const seen: unknown[] = [];
+      const early = sim.agent(
+        'early',
+        async (_: string, context) => {
+          const { signal } = context;
+          seen.push(signal === context.signal, signal.aborted);
+          signal.addEventListener('abort', () =>
+            seen.push(`abort at ${sim.now()}`, (signal.reason as Error).name),
+          );
+          await sim.sleep('10s');
+          return 'late';
+        },
+        { timeout: '2s' },
+      );
+      const late = sim.agent(
+        'late',
+        async (_: string, context) => {
+          await sim.sleep('10s');
+          const { signal } = context;
+          seen.push(signal.aborted, (signal.reason as Error).name, signal === context.signal);
+          return 'late';
+        },
+        { timeout: '2s' },
+      );
+      const errors = await Promise.all(
+        [early.run('x'), late.run('y')].map((p) => p.catch((e: Error) => e.name)),
+      );
+      await sim.sleep('20s');
+      return { errors, seen };
+    });
+    expect(result.value).toEqual({
+      errors: ['TimeoutError', 'TimeoutError'],
+      seen: [true, false, 'abort at 2000', 'TimeoutError', true, 'TimeoutError', true],
+    });
+  });
+
   it('uses a fallback when the handler fails, visibly', async () => {
     const result = await simulate({ seed: 1 }, async (sim) => {
       const search = sim.agent(
