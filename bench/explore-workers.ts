@@ -18,11 +18,12 @@
  * thread, with and without hashing each trace (what the workers used to do for
  * every passing seed).
  *
- * Measured on the 2-core development machine, quiet (3 rounds): 1 worker 246 runs/s,
- * 2 workers 384 runs/s, 1.56x (rounds 1.54–1.59); runs per CPU-second 0.98x; GC/JIT
- * helper threads are ~20% of a run's CPU, which one worker gets from the idle core.
- * Under `node --single-threaded-gc --import tsx bench/explore-workers.ts`: 213 and 387
- * runs/s, 1.82x (see README, "Run it at scale").
+ * Measured on the 2-core development machine, quiet (3 rounds): 1 worker 374 runs/s,
+ * 2 workers 582 runs/s, 1.56x (rounds 1.49–1.56); runs per CPU-second 0.99x; CPU per run
+ * 3.3 ms = worker 2.5 + GC/JIT helper threads 0.65 (~26%), which one worker gets from
+ * the idle core. Before the allocation cuts (bench/explore-alloc.ts): 246 and 384 runs/s,
+ * 1.56x. Under `node --single-threaded-gc --import tsx bench/explore-workers.ts`: 321 and
+ * 579 runs/s, 1.80x (213 and 387 before the cuts; README, "Run it at scale").
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
