@@ -68,6 +68,23 @@ const PAIRS: readonly Pair[] = [
   },
 ];
 
+/** Every kind some pair starts or ends with: other events (most breaker and fault events) skip the pairs. */
+const PAIRED_KINDS = new Set([
+  'request.start',
+  'request.end',
+  'service.call',
+  'service.end',
+  'agent.start',
+  'agent.end',
+  'task.start',
+  'task.end',
+  'retry.attempt',
+  'retry.success',
+  'retry.gave-up',
+  'timeout.started',
+  'timeout.end',
+]);
+
 /**
  * Every request, service call, agent run, task, retry execution and timeout call
  * ends exactly once.
@@ -88,6 +105,7 @@ export function accounting(): Invariant {
       let endOutcome: string | undefined;
       for (const e of trace.events) {
         if (e.kind === 'sim.end') endOutcome = String(e.data?.outcome);
+        if (!PAIRED_KINDS.has(e.kind)) continue;
         for (let p = 0; p < PAIRS.length; p++) {
           const pair = PAIRS[p]!;
           const start = pair.isStart(e);
