@@ -6,6 +6,7 @@
  */
 
 import { checkOptions } from '../options/validate.js';
+import { addGetters } from '../simulators/live-getters.js';
 import type { Sim } from '../simulators/sim.js';
 import type { TracedBreakerState } from '../trace/event-map.js';
 import { BreakerRecorder, DECLARED_BREAKER_KEYS, type DeclaredBreakerConfig } from './breaker-recorder.js';
@@ -46,37 +47,34 @@ export function instrumentBreaker(
 ): InstrumentedBreaker {
   checkOptions('instrumentBreaker', declared, DECLARED_BREAKER_KEYS, true);
   const recorder = new BreakerRecorder(sim.trace, name, declared, 'instrumentBreaker', traced(breaker.state));
-  return {
-    get state() {
-      return breaker.state;
-    },
-    async execute<T>(fn: () => Promise<T> | T): Promise<T> {
-      let call: { phase: number; state: TracedBreakerState } | undefined;
-      const run = async (): Promise<T> => {
-        recorder.observe(traced(breaker.state));
-        const admitted = recorder.admitted();
-        call = admitted;
-        let value: T;
-        try {
-          value = await fn();
-        } catch (error) {
-          recorder.settled(admitted, error, true);
-          throw error;
-        }
-        recorder.settled(admitted, undefined, false);
-        return value;
-      };
+  const instrumented = addGetters({}, { state: () => breaker.state }) as InstrumentedBreaker;
+  instrumented.execute = async function execute<T>(fn: () => Promise<T> | T): Promise<T> {
+    let call: { phase: number; state: TracedBreakerState } | undefined;
+    const run = async (): Promise<T> => {
+      recorder.observe(traced(breaker.state));
+      const admitted = recorder.admitted();
+      call = admitted;
+      let value: T;
       try {
-        return await breaker.execute(run);
+        value = await fn();
       } catch (error) {
-        if (call === undefined) {
-          recorder.observe(traced(breaker.state));
-          recorder.rejected();
-        }
+        recorder.settled(admitted, error, true);
         throw error;
-      } finally {
-        recorder.observe(traced(breaker.state));
       }
-    },
+      recorder.settled(admitted, undefined, false);
+      return value;
+    };
+    try {
+      return await breaker.execute(run);
+    } catch (error) {
+      if (call === undefined) {
+        recorder.observe(traced(breaker.state));
+        recorder.rejected();
+      }
+      throw error;
+    } finally {
+      recorder.observe(traced(breaker.state));
+    }
   };
+  return instrumented;
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../time/clock.js';
 import { type Duration, duration } from '../../time/duration.js';
 import { currentRequest, withRequest } from '../../trace/correlation.js';
 import type { TraceSink } from '../../trace/event.js';
+import { addGetters } from '../live-getters.js';
 
 /*
  * Agents: named async handlers whose every run is traced (`agent.start`,
@@ -118,29 +119,33 @@ export function createAgent<I, O>(
    * a run's allocation.
    */
   async function attemptWithTimeout(input: I, run: number, ms: number): Promise<O> {
-    let controller: AbortController | undefined;
-    let expired: TimeoutError | undefined;
     let stop!: (reason: unknown) => void;
     const stopped = new Promise<never>((_, reject) => {
       stop = reject;
     });
     stopped.catch(ignore);
+    let controller: AbortController | undefined;
+    let expired: TimeoutError | undefined;
     const timer = clock.setTimer(ms, () => {
       expired = new TimeoutError(name, ms);
       stop(expired);
       controller?.abort(expired);
     });
-    const context: AgentContext = {
-      get signal(): AbortSignal {
-        if (controller === undefined) {
-          controller = new AbortController();
-          if (expired !== undefined) controller.abort(expired);
-        }
-        return controller.signal;
+    // Not an object literal's `get signal()`: see live-getters.ts.
+    const context = addGetters(
+      {},
+      {
+        signal: () => {
+          if (controller === undefined) {
+            controller = new AbortController();
+            if (expired !== undefined) controller.abort(expired);
+          }
+          return controller.signal;
+        },
       },
-      run,
-      agent: name,
-    };
+    ) as { signal: AbortSignal; run: number; agent: string };
+    context.run = run;
+    context.agent = name;
     try {
       const work = Promise.resolve(handler(input, context));
       return await Promise.race([work, stopped]);

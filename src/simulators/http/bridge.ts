@@ -23,6 +23,7 @@ import { UnmatchedRequestError } from '../../errors/unmatched-request-error.js';
 import { abortable, abortReason } from '../../time/abort.js';
 import type { Clock } from '../../time/clock.js';
 import type { TraceSink } from '../../trace/event.js';
+import { addGetters } from '../live-getters.js';
 import {
   type BodyEnd,
   detachedBody,
@@ -260,19 +261,14 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
     return response;
   }
 
-  return {
-    route,
-    fetch,
-    get routes() {
-      return bases();
+  return addGetters(
+    { route, fetch },
+    {
+      routes: () => bases(),
+      inFlight: () => inFlight,
+      unmatched: () => [...unmatchedByKey.values()].map((u) => ({ ...u })),
     },
-    get inFlight() {
-      return inFlight;
-    },
-    get unmatched() {
-      return [...unmatchedByKey.values()].map((u) => ({ ...u }));
-    },
-  };
+  ) as HttpBridge;
 }
 
 /** The route of last resort: the msw handlers listening when the run started. */

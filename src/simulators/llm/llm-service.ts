@@ -38,6 +38,7 @@ import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
 import { type CallOptions, jsonReply, type ServiceReply } from '../http/message.js';
 import type { HttpRequest } from '../http/target.js';
+import { addGetters } from '../live-getters.js';
 import {
   type CallEnd,
   type CallScope,
@@ -425,13 +426,11 @@ export function createLlmEndpoint<Body, Chunk>(
     }
   };
 
-  const service = {
-    name,
-    provider: format.name,
-    faults: engine.plan.descriptions,
-    get calls() {
-      return engine.callCount;
-    },
+  const service = addGetters(
+    { name, provider: format.name, faults: engine.plan.descriptions },
+    { calls: () => engine.callCount },
+  ) as LlmEndpoint<Body, Chunk>;
+  const methods = {
     call(request: LlmRequest, callOptions?: CallOptions): Promise<any> {
       return run(request, undefined, callOptions?.signal, asValue);
     },
@@ -447,7 +446,9 @@ export function createLlmEndpoint<Body, Chunk>(
       }
     },
   };
-  return service as LlmEndpoint<Body, Chunk>;
+  service.call = methods.call as LlmEndpoint<Body, Chunk>['call'];
+  service.respond = methods.respond;
+  return service;
 }
 
 /** What one call produced, before `call()` or `respond()` delivers it. */

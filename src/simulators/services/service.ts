@@ -37,6 +37,7 @@ import type { Distribution } from '../../random/distribution.js';
 import type { Duration } from '../../time/duration.js';
 import { type CallOptions, jsonReply, parseBody, type ServiceReply } from '../http/message.js';
 import type { HttpRequest } from '../http/target.js';
+import { addGetters } from '../live-getters.js';
 import { type CallScope, type ServiceContext, ServiceEngine } from './engine.js';
 import { malformedCallValue, malformedReply } from './malformed.js';
 
@@ -123,12 +124,11 @@ export function createService<Req = unknown, Res = unknown>(
           : { callIndex, signal, http, now: ctx.clock.now() },
       ),
     );
-  return {
-    name,
-    faults: engine.plan.descriptions,
-    get calls() {
-      return engine.callCount;
-    },
+  const service = addGetters(
+    { name, faults: engine.plan.descriptions },
+    { calls: () => engine.callCount },
+  ) as Service<Req, Res>;
+  const methods: Pick<Service<Req, Res>, 'call' | 'respond'> = {
     call(request, callOptions) {
       const signal = callOptions?.signal;
       return engine.run(request, signal, false, async (scope) => {
@@ -180,6 +180,9 @@ export function createService<Req = unknown, Res = unknown>(
       }
     },
   };
+  service.call = methods.call;
+  service.respond = methods.respond;
+  return service;
 }
 
 /** `x-ratelimit-*` headers from the call's rate-limit state (none without a `faults.rateLimit`). */
