@@ -18,12 +18,12 @@
  * thread, with and without hashing each trace (what the workers used to do for
  * every passing seed).
  *
- * Measured on the 2-core development machine, quiet (3 rounds): 1 worker 374 runs/s,
- * 2 workers 582 runs/s, 1.56x (rounds 1.49–1.56); runs per CPU-second 0.99x; CPU per run
- * 3.3 ms = worker 2.5 + GC/JIT helper threads 0.65 (~26%), which one worker gets from
- * the idle core. Before the allocation cuts (bench/explore-alloc.ts): 246 and 384 runs/s,
- * 1.56x. Under `node --single-threaded-gc --import tsx bench/explore-workers.ts`: 321 and
- * 579 runs/s, 1.80x (213 and 387 before the cuts; README, "Run it at scale").
+ * Measured on the 2-core development machine (3 rounds, load average 1.3-1.9 from other
+ * work): 1 worker 434 runs/s, 2 workers 790 runs/s, 1.82x (rounds 1.74-1.85); runs per
+ * CPU-second 1.02x; CPU per run 2.5 ms = worker 2.2 + GC/JIT helper threads 0.25-0.3 (~11%).
+ * Before the per-run getters stopped keeping each run alive through young GCs
+ * (src/simulators/live-getters.ts): 374 and 582 runs/s, 1.56x, helpers 0.65 ms per run
+ * (~26%); before the allocation cuts (bench/explore-alloc.ts): 246 and 384 runs/s.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
