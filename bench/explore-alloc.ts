@@ -46,8 +46,8 @@ if (profile) {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 1024,
     // FAULTLINE_ALLOC_PROFILE=survivors: only objects that no scavenge has freed, i.e.
-    // what the runs promote to the old generation (and what is still live).
-    includeObjectsCollectedByMajorGC: process.env.FAULTLINE_ALLOC_PROFILE === '1',
+    // what the runs promote to the old generation (freed by a full GC later or still live).
+    includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: process.env.FAULTLINE_ALLOC_PROFILE === '1',
   } as never);
 }
