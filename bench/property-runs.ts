@@ -19,9 +19,9 @@
  * (median over rounds, with the per-round spread).
  *
  * Target (issue 9): ≥ 3× fake-timers, 1,000 runs ≤ 1.5 s. Measured on the shared
- * 2-core development machine, quiet (load ≈ 1.5, medians of 5 rounds): simulate 920
- * runs/s (1,000 in 1.03–1.17 s), 2.73 µs/step; checkResilience 821 runs/s; simulate /
- * fake-timers 1.26× with the same primitives, 0.93× against the lean harness. docs/kernel.md
+ * 2-core development machine, quiet (load ≈ 2, medians of 5 rounds): simulate 1,064
+ * runs/s (1,000 in 0.91–0.98 s), 2.36 µs/step; checkResilience 966 runs/s; simulate /
+ * fake-timers 1.40× with the same primitives, 1.16× against the lean harness. docs/kernel.md
  * (Performance) says where the time goes and why 3× is out of the kernel's reach.
  * Run: npx tsx bench/property-runs.ts [rounds]
  */
