@@ -115,6 +115,11 @@ export class BreakerRecorder {
     trace.emit('breaker.declared', name, data);
   }
 
+  /** The state last recorded. */
+  get current(): TracedBreakerState {
+    return this.state;
+  }
+
   /** The breaker is now in `to` (from its events, or read from its `state`). */
   observe(to: TracedBreakerState, reason = 'observed'): void {
     if (to === this.state) return;

@@ -103,7 +103,6 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     OWNER,
     STATES[policy.state] ?? 'closed',
   );
-  let state = STATES[policy.state] ?? 'closed';
   let settling: Call | undefined;
   const take = () => {
     const call = settling;
@@ -112,13 +111,12 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
   };
   const subscriptions = [
     policy.onHalfOpen(() => {
-      state = 'half-open';
       recorder.observe('half-open', 'onHalfOpen');
     }),
     policy.onStateChange((code) => {
       const to = STATES[code] ?? 'closed';
-      const reason = to === 'isolated' ? 'isolate' : state === 'isolated' ? 'release' : reasonFor(to);
-      state = to;
+      const reason =
+        to === 'isolated' ? 'isolate' : recorder.current === 'isolated' ? 'release' : reasonFor(to);
       recorder.observe(to, reason);
     }),
     policy.onSuccess(() => {
