@@ -10,8 +10,9 @@ import fc from 'fast-check';
 import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, functionOption, integerAtLeast } from '../options/validate.js';
 import type { Seed } from '../random/random.js';
-import { rerunCommand, resolveSeed } from '../simulators/kernel/seed.js';
-import { simulate } from '../simulators/kernel/simulate.js';
+import { nextRunNumber } from '../simulators/kernel/run-number.js';
+import { rerunCommand, seedForRun } from '../simulators/kernel/seed.js';
+import { simulateWithSeed } from '../simulators/kernel/simulate.js';
 import type { SimulateOptions } from '../simulators/kernel/simulate-options.js';
 import { callingTest } from '../simulators/kernel/vitest-test.js';
 import type { Sim } from '../simulators/sim.js';
@@ -35,7 +36,10 @@ export interface CheckResilienceOptions<A extends Record<string, fc.Arbitrary<un
   invariants?: readonly Invariant[];
   /** Runs (fast-check's `numRuns`). Default 100. */
   numRuns?: number;
-  /** fast-check's seed. Default `FAULTLINE_SEED`, else a fixed one: the same runs every time. */
+  /**
+   * fast-check's seed. `FAULTLINE_SEED`, when set, overrides it (with `FAULTLINE_RUN=<k>`, only
+   * when this call is the k-th seeded call of its test); else a fixed one: the same runs every time.
+   */
   seed?: Seed;
   /** fast-check's replay path (printed with a failure) to rerun one counterexample directly. */
   path?: string;
@@ -122,6 +126,9 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
   options: CheckResilienceOptions<A>,
 ): Promise<CheckResilienceReport> {
   const site = new Error();
+  // One seeded call of its test, like a `simulate`; the runs inside it are not numbered.
+  const test = callingTest(site);
+  const run = nextRunNumber(test);
   const o = checkOptions('checkResilience', options, KEYS, true);
   const arbitraries = o.arbitraries;
   if (typeof arbitraries !== 'object' || arbitraries === null || Array.isArray(arbitraries)) {
@@ -155,7 +162,9 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
     );
   }
   const numRuns = integerAtLeast('checkResilience({ numRuns })', o.numRuns ?? 100, 1);
-  const fcSeed = integerSeed(resolveSeed(o.seed));
+  const { seed: propertySeed, replayRun } = seedForRun(o.seed, run);
+  const fcSeed = integerSeed(propertySeed);
+  const rerun = (seed: number) => rerunCommand(seed, test, replayRun);
   const simOptions = o.simulate ?? {};
   if ('seed' in simOptions) {
     throw new ConfigError(
@@ -165,14 +174,18 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
     );
   }
   const keys = Object.keys(arbitraries).sort();
-  const test = callingTest(site);
   const name = o.name ?? test?.names[0] ?? `property(${keys.join(', ')})`;
   const dir = o.failures === undefined ? FAILURES_DIR : o.failures;
 
   const runOnce = async (values: ValuesOf<A>, seed: number): Promise<RunFailure | undefined> => {
     let trace: Trace | undefined;
     try {
-      const result = await simulate({ ...simOptions, seed }, (sim) => scenario(sim, values));
+      // Exactly the drawn seed: FAULTLINE_SEED is the property's seed, not every run's.
+      const result = await simulateWithSeed(
+        { ...simOptions, seed },
+        (sim) => scenario(sim, values),
+        rerun(fcSeed),
+      );
       trace = result.trace;
       if (result.error !== undefined) {
         return {
@@ -247,7 +260,7 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
         invariant: first.invariant,
         error: first.message.split('\n')[0]!,
         ...(found.trace ? { traceHash: found.trace.hash, events: found.trace.length } : {}),
-        replay: rerunCommand(details.seed, test),
+        replay: rerun(details.seed),
       },
       dir,
     );
@@ -277,7 +290,7 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
       `  ${inputsLiteral(values)}`,
       `simulation seed: ${seed}`,
       `fast-check: seed ${fastCheck.seed}${fastCheck.path ? `, path "${fastCheck.path}"` : ''} (checkResilience({ …, seed: ${fastCheck.seed}${fastCheck.path ? `, path: '${fastCheck.path}'` : ''} }) replays it)`,
-      `rerun: ${rerunCommand(fastCheck.seed, test)}${file ? `   (replays ${file} first)` : ''}`,
+      `rerun: ${rerun(fastCheck.seed)}${file ? `   (replays ${file} first)` : ''}`,
     ];
     if (found.trace)
       lines.push('', 'trace around the violation:', traceExcerpt(found.trace, first.event?.seq));

@@ -22,7 +22,8 @@ import { Kernel, type KernelOutcome } from './kernel.js';
 import { Quiescence } from './quiescence.js';
 import { realPerformanceNow } from './real-globals.js';
 import { attachRerun } from './rerun.js';
-import { rerunCommand, resolveSeed } from './seed.js';
+import { nextRunNumber } from './run-number.js';
+import { canonicalSeed, rerunCommand, seedForRun } from './seed.js';
 import { type ResolvedOptions, resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
 import { captureStrayErrors } from './stray-errors.js';
@@ -67,7 +68,33 @@ export async function simulate<T>(
   const site: { stack?: string } = {};
   Error.captureStackTrace(site, simulate);
   const test = callingTest(site);
-  const seed = resolveSeed(options?.seed);
+  const { seed, replayRun } = seedForRun(options?.seed, nextRunNumber(test));
+  return start(options, body, test, seed, rerunCommand(seed, test, replayRun));
+}
+
+/**
+ * @internal A run whose seed is exactly `options.seed`: `FAULTLINE_SEED` and
+ * `FAULTLINE_RUN` do not apply and the run is not numbered among its test's
+ * runs. For `checkResilience`, which takes the variable as the property's seed
+ * and draws each run's seed from it; `rerun` is the property's replay command.
+ */
+export async function simulateWithSeed<T>(
+  options: SimulateOptions & { seed: Seed },
+  body: (sim: Sim) => Promise<T> | T,
+  rerun: string,
+): Promise<SimulationResult<T>> {
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site, simulateWithSeed);
+  return start(options, body, callingTest(site), canonicalSeed(options.seed), rerun);
+}
+
+async function start<T>(
+  options: SimulateOptions,
+  body: ((sim: Sim) => Promise<T> | T) | undefined,
+  test: CallingTest | undefined,
+  seed: Seed,
+  rerun: string,
+): Promise<SimulationResult<T>> {
   const resolved = resolveOptions(options, seed);
   if (typeof body !== 'function')
     throw new ConfigError('simulate(options, body)', body, 'an async function (sim) => …');
@@ -77,11 +104,11 @@ export async function simulate<T>(
       Math.floor(test.timeoutMs * TEST_TIMEOUT_SHARE),
     );
   }
-  const first = attachRerun(withUnwrap(await runOnce(resolved, body, test)), async () =>
-    withUnwrap(await runOnce(resolved, body, test)),
+  const first = attachRerun(withUnwrap(await runOnce(resolved, body, test, rerun)), async () =>
+    withUnwrap(await runOnce(resolved, body, test, rerun)),
   );
   if (!resolved.checkDeterminism) return first;
-  const second = await runOnce(resolved, body, test);
+  const second = await runOnce(resolved, body, test, rerun);
   if (first.trace.hash !== second.trace.hash)
     throw divergence(resolved, first.trace, second.trace, first.rerun);
   const a = outcomeFingerprint(first);
@@ -94,9 +121,9 @@ async function runOnce<T>(
   options: ResolvedOptions,
   body: (sim: Sim) => Promise<T> | T,
   test: CallingTest | undefined,
+  rerun: string,
 ): Promise<RunRecord<T>> {
   const g = globalThis as Record<symbol, unknown>;
-  const rerun = rerunCommand(options.seed, test);
   if (g[ACTIVE]) {
     throw new SimulationError(
       'NESTED',

@@ -17,7 +17,7 @@ interface VitestTask {
   readonly name: string;
   readonly timeout?: number;
   readonly tasks?: readonly VitestTask[];
-  readonly result?: { readonly state?: string };
+  readonly result?: { readonly state?: string; readonly retryCount?: number; readonly repeatCount?: number };
   readonly file?: VitestTask & { readonly filepath?: string };
   readonly context?: {
     readonly signal?: AbortSignal;
@@ -40,6 +40,18 @@ export interface CallingTest {
   readonly timeoutMs: number;
   /** Calls `onEnd` once when the test ends or times out; returns the unsubscribe. */
   bind(onEnd: (reason: string) => void): () => void;
+  /**
+   * What its runs are numbered in (`FAULTLINE_RUN`): the test's current attempt.
+   * Undefined when no single test called (a hook, a describe body, concurrent tests not told apart).
+   */
+  readonly runScope: RunScope | undefined;
+}
+
+/** A vitest task, and which attempt of it is running. */
+export interface RunScope {
+  readonly key: object;
+  /** Values that change when the task runs again (retry, repeat, watch-mode rerun). */
+  readonly attempt: readonly unknown[];
 }
 
 function worker(): VitestWorker | undefined {
@@ -68,10 +80,17 @@ export function callingTest(site: { readonly stack?: string }): CallingTest | un
       names,
       timeoutMs,
       bind: (onEnd) => (test ? bindTo(test, onEnd) : () => {}),
+      runScope: test ? runScope(test) : undefined,
     };
   } catch {
     return undefined;
   }
+}
+
+/** vitest replaces `result` each time it starts a task and counts retries and repeats on it. */
+function runScope(task: VitestTask): RunScope {
+  const result = task.result;
+  return { key: task, attempt: [result, result?.retryCount ?? 0, result?.repeatCount ?? 0] };
 }
 
 function collectRunning(suite: VitestTask, out: VitestTask[]): void {
