@@ -23,6 +23,19 @@ describe('toHaveSucceeded', () => {
     expect(ok).toHaveSucceeded();
   });
 
+  it('ends with a command that selects the run (FAULTLINE_RUN) when it is not the first of its test', async () => {
+    const first = await simulate({ seed: 4 }, () => 0);
+    const second = await simulate({ seed: 6 }, () => {
+      throw new Error('boom');
+    });
+    expect(() => expect(second).toHaveSucceeded()).toThrow(
+      /\nseed 6 — rerun: FAULTLINE_SEED=6 FAULTLINE_RUN=2 npx vitest run test\/matchers\/run-matchers\.test\.ts -t 'ends with a command/,
+    );
+    expect(() => expect(first).not.toHaveSucceeded()).toThrow(
+      /\nseed 4 — rerun: FAULTLINE_SEED=4 npx vitest run /,
+    );
+  });
+
   it('fails with how the run ended and the seed', () => {
     expect(() => expect(failed).toHaveSucceeded()).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected the run to succeed (the body returns)
