@@ -17,7 +17,8 @@ import { describeError } from './run-outcome.js';
 export interface SimTest {
   /**
    * A test whose body runs inside `simulate(options, body)`: seed from
-   * `options.seed`, else `FAULTLINE_SEED`, else the fixed default.
+   * `FAULTLINE_SEED` when set (it overrides `options.seed`), else `options.seed`,
+   * else the fixed default.
    */
   (name: string, body: (sim: Sim) => unknown, options?: SimulateOptions): void;
   /**

@@ -6,7 +6,11 @@ import { type Duration, duration, formatDuration } from '../../time/duration.js'
 
 /** Options of `simulate`. Unknown keys are rejected (a typo must not silently change a run). */
 export interface SimulateOptions {
-  /** The run's seed (`'42'` is the number 42). `FAULTLINE_SEED`, when set, overrides it (so the printed replay command always reproduces the run); default 1. */
+  /**
+   * The run's seed (`'42'` is the number 42). `FAULTLINE_SEED`, when set, overrides it (so the
+   * printed replay command always reproduces the run); with `FAULTLINE_RUN=<k>` too, only for the
+   * k-th `simulate` call of the test. Default 1.
+   */
   seed?: Seed;
   /** Keep running (firing timers) until this virtual time, even after the body settles. */
   until?: Duration;

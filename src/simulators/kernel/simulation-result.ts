@@ -63,7 +63,11 @@ export interface SimulationResult<T = unknown> {
    * message starts with a line listing these next to the routed base URLs.
    */
   readonly unmatched: readonly UnmatchedRequest[];
-  /** The shell command that replays this run (`FAULTLINE_SEED=<seed> …`; the variable overrides the `seed` option). */
+  /**
+   * The shell command that replays this run: `FAULTLINE_SEED=<seed> …` (the variable overrides
+   * the `seed` option), with `FAULTLINE_RUN=<k>` when the run is the k-th (k ≥ 2) of its test, so
+   * the test's other runs keep their own seeds.
+   */
   readonly rerun: string;
   /**
    * The body's value; if the body failed, throws `RunFailedError` (message: the
