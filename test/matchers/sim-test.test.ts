@@ -118,3 +118,18 @@ describe('simTest failures (a child vitest over fixtures/sim-test.fixture.ts)', 
     expect(results.get('passes')?.status).toBe('passed');
   });
 });
+
+describe('simTest and FAULTLINE_RUN', () => {
+  it('a bad FAULTLINE_RUN fails the definition at once, naming the variable', () => {
+    const before = process.env.FAULTLINE_RUN;
+    process.env.FAULTLINE_RUN = 'x';
+    try {
+      expect(() => simTest('never defined', () => {})).toThrow(
+        /^FAULTLINE_RUN: got "x"; expected a positive integer/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.FAULTLINE_RUN;
+      else process.env.FAULTLINE_RUN = before;
+    }
+  });
+});

@@ -76,6 +76,7 @@ describe('sim.breaker / sim.retry from agentflow.toml', () => {
   it('reproduces exactly from the seed, and the seed moves the jitter', async () => {
     // FAULTLINE_SEED (set by a replay command) overrides every seed option: this test compares two seeds.
     vi.stubEnv('FAULTLINE_SEED', '');
+    vi.stubEnv('FAULTLINE_RUN', '');
     const a = await simulate({ seed: 10 }, scenario);
     const b = await simulate({ seed: 10 }, scenario);
     const c = await simulate({ seed: 11 }, scenario);
