@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, type Sim, type SimulationResult, simulate } from '../../../src/index.js';
 import { randomScenario } from '../../fixtures/random-scenario.js';
 
@@ -138,6 +138,19 @@ describe('counting', () => {
     const second = await simulate({ seed: 4, checkDeterminism: true }, randomScenario);
     expect(second.rerun).toContain('FAULTLINE_SEED=4 FAULTLINE_RUN=2 ');
     expect((await simulate({ seed: 4 }, () => 0)).rerun).toContain('FAULTLINE_RUN=3 ');
+  });
+});
+
+describe('a beforeEach runs inside its test', () => {
+  let hooked: SimulationResult | undefined;
+  beforeEach(async () => {
+    hooked = await simulate({ seed: 11 }, () => 0);
+  });
+
+  it("and its run counts as the test's first", async () => {
+    expect(hooked!.rerun).toMatch(/^FAULTLINE_SEED=11 npx vitest run .* -t 'and its run counts/);
+    const own = await simulate({ seed: 22 }, () => 0);
+    expect(own.rerun).toMatch(/^FAULTLINE_SEED=22 FAULTLINE_RUN=2 npx vitest run .* -t 'and its run counts/);
   });
 });
 
