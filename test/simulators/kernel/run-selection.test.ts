@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, type Sim, type SimulationResult, simulate } from '../../../src/index.js';
+import { rerunOf } from '../../../src/simulators/kernel/rerun.js';
 import { randomScenario } from '../../fixtures/random-scenario.js';
 
 // FAULTLINE_RUN=<k>: FAULTLINE_SEED applies to the k-th simulate call of the test only.
@@ -133,10 +134,12 @@ describe('counting', () => {
     expect(attempts[1]!.reruns[1]).toContain('FAULTLINE_SEED=77 FAULTLINE_RUN=2 ');
   });
 
-  it('counts calls that fail, and each attempt of checkDeterminism is one call', async () => {
+  it('counts calls that fail; checkDeterminism and a result replay are not new calls', async () => {
     await expect(simulate({ seed: 1, maxSteps: 0 }, () => 0)).rejects.toThrow(ConfigError);
     const second = await simulate({ seed: 4, checkDeterminism: true }, randomScenario);
     expect(second.rerun).toContain('FAULTLINE_SEED=4 FAULTLINE_RUN=2 ');
+    const replayed = await rerunOf(second)!(); // what toBeDeterministic() runs: not a new call
+    expect(replayed.rerun).toBe(second.rerun);
     expect((await simulate({ seed: 4 }, () => 0)).rerun).toContain('FAULTLINE_RUN=3 ');
   });
 });
