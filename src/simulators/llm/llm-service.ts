@@ -429,6 +429,7 @@ export function createLlmEndpoint<Body, Chunk>(
   const service = addGetters(
     { name, provider: format.name, faults: engine.plan.descriptions },
     { calls: () => engine.callCount },
+    'LLM service',
   ) as LlmEndpoint<Body, Chunk>;
   const methods = {
     call(request: LlmRequest, callOptions?: CallOptions): Promise<any> {
