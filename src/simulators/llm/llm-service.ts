@@ -31,11 +31,8 @@
  */
 import { ConfigError } from '../../errors/config-error.js';
 import { ServiceError } from '../../errors/service-error.js';
-import type { Fault, MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../../faults/fault.js';
-import { checkOptions, optionKeys } from '../../options/validate.js';
-import { lognormal } from '../../random/dist.js';
-import type { Distribution } from '../../random/distribution.js';
-import type { Duration } from '../../time/duration.js';
+import type { MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../../faults/fault.js';
+import { checkOptions } from '../../options/validate.js';
 import { type CallOptions, jsonReply, type ServiceReply } from '../http/message.js';
 import type { HttpRequest } from '../http/target.js';
 import { addGetters } from '../live-getters.js';
@@ -48,6 +45,7 @@ import {
 } from '../services/engine.js';
 import { malformedCallValue, malformedReply, type TextReply, truncateJson } from '../services/malformed.js';
 import { type Completion, estimateTokens, shapeOutput } from './completion.js';
+import { checkLlmOptions, DEFAULT_TTFT, LLM_KEYS, type LlmServiceOptions } from './llm-options.js';
 import {
   type LlmChunks,
   type LlmProvider,
@@ -68,45 +66,10 @@ import {
 } from './wire-format.js';
 
 export type { AnthropicMessage, AnthropicStreamEvent } from './anthropic.js';
+export type { LlmRespondInfo, LlmServiceOptions } from './llm-options.js';
 export type { OpenAiChatCompletion, OpenAiChatCompletionChunk } from './openai.js';
 export type { LlmChunks, LlmProvider, LlmResponses } from './providers.js';
 export type { LlmMessage, LlmRequest } from './request.js';
-
-/** What `respond` learns about the call besides the request. */
-export interface LlmRespondInfo {
-  readonly callIndex: number;
-  /** Clock time when generation starts (after the time to first token). */
-  readonly now: number;
-}
-
-/** Every key of `LlmServiceOptions`. */
-const LLM_KEYS = optionKeys<LlmServiceOptions>()([
-  'provider',
-  'ttft',
-  'tokensPerSecond',
-  'respond',
-  'faults',
-  'concurrency',
-  'model',
-]);
-
-/** Options of `createLlmService`. */
-export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
-  /** Wire format: OpenAI chat.completions or Anthropic messages. */
-  provider: P;
-  /** Time to first token, sampled per call. Default `dist.lognormal({ median: '300ms', p99: '3s' })`. */
-  ttft?: Distribution | Duration;
-  /** Output speed. Default 80 tokens/s (12.5 ms per token). */
-  tokensPerSecond?: number;
-  /** The reply text for a request. Default: a short deterministic text quoting the last user message. */
-  respond?: (request: LlmRequest, info: LlmRespondInfo) => string | Promise<string>;
-  /** Faults, including the stream faults (see `faults`). */
-  faults?: readonly Fault[] | Fault;
-  /** Requests served at once; the rest queue FIFO. Default unlimited. */
-  concurrency?: number;
-  /** Model reported when the request names none. */
-  model?: string;
-}
 
 /** A mock LLM API speaking a wire format whose bodies are `Body` and stream items `Chunk`. */
 export interface LlmEndpoint<Body = unknown, Chunk = unknown> {
@@ -130,8 +93,6 @@ export interface LlmService<P extends LlmProvider = LlmProvider>
   extends LlmEndpoint<LlmResponses[P], LlmChunks[P]> {
   readonly provider: P;
 }
-
-const DEFAULT_TTFT = lognormal({ median: '300ms', p99: '3s' });
 
 /**
  * Creates a mock LLM service on `ctx`'s clock, random stream and trace.
@@ -172,16 +133,7 @@ export function createLlmEndpoint<Body, Chunk>(
   format: LlmWireFormat<Body, Chunk>,
 ): LlmEndpoint<Body, Chunk> {
   const label = `llm("${name}")`;
-  const tps = options.tokensPerSecond ?? 80;
-  if (typeof tps !== 'number' || !Number.isFinite(tps) || tps <= 0) {
-    throw new ConfigError(`${label}({ tokensPerSecond })`, options.tokensPerSecond, 'a finite number > 0');
-  }
-  if (options.respond !== undefined && typeof options.respond !== 'function') {
-    throw new ConfigError(`${label}({ respond })`, options.respond, 'a function (request) => string');
-  }
-  if (options.model !== undefined && (typeof options.model !== 'string' || options.model === '')) {
-    throw new ConfigError(`${label}({ model })`, options.model, 'a non-empty string');
-  }
+  const { gapMs } = checkLlmOptions(label, options);
   const engine = new ServiceEngine(
     ctx,
     name,
@@ -193,7 +145,6 @@ export function createLlmEndpoint<Body, Chunk>(
     },
     label,
   );
-  const gapMs = 1000 / tps;
   const { clock } = ctx;
   const requestId = (scope: CallScope) => `req_${name}_${scope.index}`;
 
