@@ -43,7 +43,7 @@ import {
   ServiceEngine,
   type WorkResult,
 } from '../services/engine.js';
-import { malformedCallValue, malformedReply, type TextReply, truncateJson } from '../services/malformed.js';
+import { malformedCallValue, malformedReply, type TextReply } from '../services/malformed.js';
 import { type Completion, estimateTokens, shapeOutput } from './completion.js';
 import { checkLlmOptions, DEFAULT_TTFT, LLM_KEYS, type LlmServiceOptions } from './llm-options.js';
 import {
@@ -55,8 +55,9 @@ import {
 } from './providers.js';
 import type { QuotaState } from './quota.js';
 import { type LlmRequest, lastUserText, promptText } from './request.js';
-import { type Scheduled, ScheduledStream } from './stream.js';
+import { ScheduledStream } from './stream.js';
 import { mapStream, parsedChunks } from './stream-delivery.js';
+import { streamEnd, streamSchedule } from './stream-schedule.js';
 import {
   errorReply,
   type LlmWireFormat,
@@ -246,48 +247,10 @@ export function createLlmEndpoint<Body, Chunk>(
     const gap = scope.decision.chunkGapMs ?? gapMs;
     const fault: StreamFaultEffect | undefined = scope.decision.stream;
     const bad = scope.decision.malformed;
-    const n = c.tokens.length;
-    const cut = fault ? Math.min(fault.afterChunks, n) : n;
-    let items: Scheduled<StreamEvent>[] = events.prelude.map((value) => ({ at: t, value }));
-    for (let k = 0; k < cut; k++) items.push({ at: t + k * gap, value: events.token(c.tokens[k]!) });
-    let endAt: number | 'stall';
-    if (!fault) {
-      endAt = t + Math.max(0, n - 1) * gap;
-      for (const value of events.terminal) items.push({ at: endAt, value });
-    } else if (fault.mode === 'stall') {
-      endAt = 'stall';
-    } else {
-      endAt = t + cut * gap;
-      if (fault.mode === 'error') {
-        items.push({
-          at: endAt,
-          value: events.error(fault.errorType ?? 'overloaded_error', fault.message ?? 'Overloaded'),
-        });
-      }
-    }
-    if (bad?.kind === 'empty') {
-      items = [];
-      endAt = t;
-    } else if (bad) {
-      // the first event after the prelude (the first content event) is broken
-      const k = Math.min(events.prelude.length, items.length - 1);
-      const { at, value } = items[k]!;
-      const broken: StreamEvent =
-        bad.kind === 'truncated-json'
-          ? { ...eventName(value), data: truncateJson(JSON.stringify(value.data)), malformed: true }
-          : { ...eventName(value), data: format.wrongShape(value.data) };
-      items[k] = { at, value: broken };
-    }
+    const { items, endAt } = streamSchedule(events, c.tokens, t, gap, fault, bad, format);
     const scheduled = new ScheduledStream(clock, items, endAt, scope.signal);
     const content = scope.decision.content;
-    const end: Promise<CallEnd> = scheduled.done.then((outcome): CallEnd => {
-      // a consumer that gives up on a malformed stream (an SDK failing to parse a chunk) cancels it
-      if (outcome === 'cancelled' && bad) return { outcome: 'error', status: 200, fault: bad.fault };
-      if (outcome !== 'complete') return { outcome: 'aborted', status: 200 };
-      const broke = fault ?? bad;
-      if (broke) return { outcome: 'error', status: 200, fault: broke.fault };
-      return content ? { outcome: 'ok', status: 200, fault: content.fault } : { outcome: 'ok', status: 200 };
-    });
+    const end: Promise<CallEnd> = scheduled.done.then((outcome) => streamEnd(outcome, fault, bad, content));
     const headers = successHeaders(format, requestId(scope), true, quota(scope, c));
     return { kind: 'stream', events: scheduled, end, broke: fault ?? bad, headers };
   };
@@ -441,10 +404,6 @@ function parseHttp(http: HttpRequest): { request: LlmRequest; invalid?: string }
   } catch {
     return { request: {}, invalid: 'the request body is not valid JSON' };
   }
-}
-
-function eventName(event: StreamEvent): { event?: string } {
-  return event.event === undefined ? {} : { event: event.event };
 }
 
 function defaultReply(request: LlmRequest, index: number): string {
