@@ -43,7 +43,7 @@ import {
   ServiceEngine,
   type WorkResult,
 } from '../services/engine.js';
-import { malformedCallValue, malformedReply, type TextReply } from '../services/malformed.js';
+import { malformedReply } from '../services/malformed.js';
 import { type Completion, estimateTokens, shapeOutput } from './completion.js';
 import { checkLlmOptions, DEFAULT_TTFT, LLM_KEYS, type LlmServiceOptions } from './llm-options.js';
 import {
@@ -55,16 +55,10 @@ import {
 } from './providers.js';
 import type { QuotaState } from './quota.js';
 import { type LlmRequest, lastUserText, promptText } from './request.js';
+import { type Served, servedHttp, servedValue } from './served.js';
 import { ScheduledStream } from './stream.js';
-import { mapStream, parsedChunks } from './stream-delivery.js';
 import { streamEnd, streamSchedule } from './stream-schedule.js';
-import {
-  errorReply,
-  type LlmWireFormat,
-  type StreamEvent,
-  serializeEvent,
-  successHeaders,
-} from './wire-format.js';
+import { errorReply, type LlmWireFormat, successHeaders } from './wire-format.js';
 
 export type { AnthropicMessage, AnthropicStreamEvent } from './anthropic.js';
 export type { LlmRespondInfo, LlmServiceOptions } from './llm-options.js';
@@ -298,47 +292,7 @@ export function createLlmEndpoint<Body, Chunk>(
       shape,
     );
 
-  /** `call()`: the parsed JSON a client SDK would give. */
-  const asValue = (served: Served, scope: CallScope): WorkResult<unknown> => {
-    switch (served.kind) {
-      case 'json':
-        return { value: served.body, status: 200, ...served.mark };
-      case 'malformed': {
-        const { effect, reply, wrongShape } = served;
-        const value = malformedCallValue(effect, reply, wrongShape, name, scope.index);
-        return { value, status: effect.status, fault: effect.fault, failed: true };
-      }
-      case 'stream':
-        return {
-          value: parsedChunks(served.events, name, scope.index, served.broke),
-          status: 200,
-          end: served.end,
-        };
-    }
-  };
-
-  /** `respond()`: the HTTP reply. */
-  const asHttp = (served: Served): WorkResult<ServiceReply> => {
-    switch (served.kind) {
-      case 'json':
-        return { value: jsonReply(200, served.body, served.headers), status: 200, ...served.mark };
-      case 'malformed':
-        return {
-          value: served.reply,
-          status: served.effect.status,
-          fault: served.effect.fault,
-          failed: true,
-        };
-      case 'stream': {
-        const reply: ServiceReply = {
-          status: 200,
-          headers: served.headers,
-          body: mapStream(served.events, serializeEvent),
-        };
-        return { value: reply, status: 200, end: served.end };
-      }
-    }
-  };
+  const asValue = (served: Served, scope: CallScope) => servedValue(served, name, scope);
 
   const service = addGetters(
     { name, provider: format.name, faults: engine.plan.descriptions },
@@ -352,7 +306,7 @@ export function createLlmEndpoint<Body, Chunk>(
     async respond(http: HttpRequest, callOptions?: CallOptions): Promise<ServiceReply> {
       const { request, invalid } = parseHttp(http);
       try {
-        return await run(request, invalid, callOptions?.signal, asHttp);
+        return await run(request, invalid, callOptions?.signal, servedHttp);
       } catch (error) {
         if (ServiceError.is(error) && error.status !== undefined) {
           return jsonReply(error.status, error.body, error.headers);
@@ -365,30 +319,6 @@ export function createLlmEndpoint<Body, Chunk>(
   service.respond = methods.respond;
   return service;
 }
-
-/** What one call produced, before `call()` or `respond()` delivers it. */
-type Served =
-  | {
-      readonly kind: 'json';
-      readonly body: unknown;
-      readonly headers: Record<string, string>;
-      /** `service.end` marks a content fault (the call still succeeds). */
-      readonly mark: { readonly fault?: string };
-    }
-  | {
-      readonly kind: 'malformed';
-      readonly effect: MalformedEffect;
-      readonly reply: TextReply;
-      readonly wrongShape: unknown;
-    }
-  | {
-      readonly kind: 'stream';
-      readonly events: ScheduledStream<StreamEvent>;
-      readonly end: Promise<CallEnd>;
-      /** The fault that breaks the stream, if any. */
-      readonly broke: StreamFaultEffect | MalformedEffect | undefined;
-      readonly headers: Record<string, string>;
-    };
 
 /** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
 function replacesStream(bad: MalformedEffect | undefined): bad is MalformedEffect {
