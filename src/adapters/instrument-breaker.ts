@@ -47,7 +47,11 @@ export function instrumentBreaker(
 ): InstrumentedBreaker {
   checkOptions('instrumentBreaker', declared, DECLARED_BREAKER_KEYS, true);
   const recorder = new BreakerRecorder(sim.trace, name, declared, 'instrumentBreaker', traced(breaker.state));
-  const instrumented = addGetters({}, { state: () => breaker.state }) as InstrumentedBreaker;
+  const instrumented = addGetters(
+    {},
+    { state: () => breaker.state },
+    'instrumented breaker',
+  ) as InstrumentedBreaker;
   instrumented.execute = async function execute<T>(fn: () => Promise<T> | T): Promise<T> {
     let call: { phase: number; state: TracedBreakerState } | undefined;
     const run = async (): Promise<T> => {

@@ -10,7 +10,7 @@ import { addGetters } from '../../src/simulators/live-getters.js';
 describe('live getters', () => {
   it('addGetters: own enumerable getters after the existing keys, read live, through a derived object too', () => {
     let n = 1;
-    const target = addGetters({ name: 'x' }, { count: () => n, double: () => n * 2 });
+    const target = addGetters({ name: 'x' }, { count: () => n, double: () => n * 2 }, 'counter');
     expect(Object.keys(target)).toEqual(['name', 'count', 'double']);
     expect(Object.getPrototypeOf(target)).toBe(Object.prototype);
     const descriptor = Object.getOwnPropertyDescriptor(target, 'count')!;
@@ -22,6 +22,36 @@ describe('live getters', () => {
     n = 5;
     expect({ ...target }).toEqual({ name: 'x', count: 5, double: 10 });
     expect(() => descriptor.get!.call({})).toThrow(TypeError);
+  });
+
+  it('a getter called on anything but its own object throws a TypeError naming the property and its owner', () => {
+    const service = addGetters({}, { calls: () => 3 }, 'service');
+    const bridge = addGetters({}, { inFlight: () => 0 }, 'HTTP bridge');
+    const calls = Object.getOwnPropertyDescriptor(service, 'calls')!.get!;
+    expect(calls.call(service)).toBe(3);
+    const error = (receiver: unknown) => {
+      try {
+        calls.call(receiver);
+      } catch (e) {
+        return e;
+      }
+      return 'no error';
+    };
+    for (const receiver of [{}, bridge, Object.create(service), () => 0, undefined, null, 7]) {
+      expect(error(receiver)).toBeInstanceOf(TypeError);
+    }
+    expect((error({}) as Error).message).toBe(
+      "the getter of 'calls' belongs to a faultline service; it was called on an object that is not one (read it as `calls` of the service itself)",
+    );
+    // an object with live getters of its own, but not this one
+    expect((error(bridge) as Error).message).toContain('called on an object that is not one');
+    expect((error(undefined) as Error).message).toContain('called on undefined that is not one');
+    expect((error(null) as Error).message).toContain('called on null that is not one');
+    // the same key on two kinds of object: each getter names its own owner
+    const llm = addGetters({}, { calls: () => 4 }, 'LLM service');
+    const llmCalls = Object.getOwnPropertyDescriptor(llm, 'calls')!.get!;
+    expect(() => llmCalls.call({})).toThrow('belongs to a faultline LLM service');
+    expect([service, llm].map((o) => (o as { calls: number }).calls)).toEqual([3, 4]);
   });
 
   it("service, LLM service, bridge and an agent's timeout context keep their keys, order and live values", async () => {

@@ -143,6 +143,7 @@ export function createAgent<I, O>(
           return controller.signal;
         },
       },
+      'agent run context',
     ) as { signal: AbortSignal; run: number; agent: string };
     context.run = run;
     context.agent = name;

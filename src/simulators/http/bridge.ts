@@ -268,6 +268,7 @@ export function createHttpBridge(ctx: HttpBridgeContext): HttpBridge {
       inFlight: () => inFlight,
       unmatched: () => [...unmatchedByKey.values()].map((u) => ({ ...u })),
     },
+    'HTTP bridge',
   ) as HttpBridge;
 }
 

@@ -17,37 +17,32 @@
  *
  * The service knows providers only through `LlmWireFormat` (`wire-format.ts`):
  * one object per provider (`openai.ts`, `anthropic.ts`) in the registry
- * `providers.ts`, looked up by the `provider` option.
+ * `providers.ts`, looked up by the `provider` option. This file is the public
+ * factory; the parts, in the order a call meets them:
+ * - `llm-options.ts`: the options, their defaults and checks;
+ * - `llm-endpoint.ts`: the service object; `call` and `respond` run each call
+ *   through the engine (`services/engine.ts`), then `serve`;
+ * - `serve.ts`: the one serving path, which decides between a JSON body, a
+ *   malformed reply and a stream (`stream-schedule.ts` lays out a stream and
+ *   its faults on the clock; `stream.ts` plays it);
+ * - `generate.ts`: the reply text and its `Completion`; `provider-errors.ts`:
+ *   the provider-shaped `ServiceError`s;
+ * - `served.ts`: the two deliveries of what `serve` produced: `call(request)`
+ *   returns the parsed provider JSON (or, for `stream: true`, an async iterable
+ *   of parsed chunks that throws a `ServiceError` with code `STREAM_ERROR` on
+ *   an in-band error event, `MALFORMED` on a chunk that does not parse, see
+ *   `stream-delivery.ts`), so the service is usable without HTTP;
+ *   `respond(httpRequest)` gives the HTTP reply (contract in
+ *   `services/service.ts`).
  *
- * Every call goes through one serving path (`serve`), which decides between a
- * JSON body, a malformed reply and a stream; two thin adapters deliver that:
- * `call(request)` returns the parsed provider JSON (or, for `stream: true`, an
- * async iterable of parsed chunks that throws a `ServiceError` with code
- * `STREAM_ERROR` on an in-band error event, `MALFORMED` on a chunk that does
- * not parse), so the service is usable without HTTP; `respond(httpRequest)`
- * gives the HTTP reply (contract in `services/service.ts`). Traces as a
- * generic service does; a streamed call's `service.end` comes when
+ * Traces as a generic service does; a streamed call's `service.end` comes when
  * its stream ends, with `fault` set when a stream fault cut it.
  */
 import { ConfigError } from '../../errors/config-error.js';
-import { ServiceError } from '../../errors/service-error.js';
-import type { Fault, MalformedEffect, StatusErrorEffect, StreamFaultEffect } from '../../faults/fault.js';
-import { checkOptions, optionKeys } from '../../options/validate.js';
-import { lognormal } from '../../random/dist.js';
-import type { Distribution } from '../../random/distribution.js';
-import type { Duration } from '../../time/duration.js';
-import { type CallOptions, jsonReply, type ServiceReply } from '../http/message.js';
-import type { HttpRequest } from '../http/target.js';
-import { addGetters } from '../live-getters.js';
-import {
-  type CallEnd,
-  type CallScope,
-  type ServiceContext,
-  ServiceEngine,
-  type WorkResult,
-} from '../services/engine.js';
-import { malformedCallValue, malformedReply, type TextReply, truncateJson } from '../services/malformed.js';
-import { type Completion, estimateTokens, shapeOutput } from './completion.js';
+import { checkOptions } from '../../options/validate.js';
+import type { ServiceContext } from '../services/engine.js';
+import { createLlmEndpoint, type LlmEndpoint } from './llm-endpoint.js';
+import { LLM_KEYS, type LlmServiceOptions } from './llm-options.js';
 import {
   type LlmChunks,
   type LlmProvider,
@@ -55,83 +50,19 @@ import {
   llmProviderChoices,
   llmWireFormat,
 } from './providers.js';
-import type { QuotaState } from './quota.js';
-import { type LlmRequest, lastUserText, promptText } from './request.js';
-import { type Scheduled, ScheduledStream } from './stream.js';
-import { mapStream, parsedChunks } from './stream-delivery.js';
-import {
-  errorReply,
-  type LlmWireFormat,
-  type StreamEvent,
-  serializeEvent,
-  successHeaders,
-} from './wire-format.js';
 
 export type { AnthropicMessage, AnthropicStreamEvent } from './anthropic.js';
+export type { LlmEndpoint } from './llm-endpoint.js';
+export type { LlmRespondInfo, LlmServiceOptions } from './llm-options.js';
 export type { OpenAiChatCompletion, OpenAiChatCompletionChunk } from './openai.js';
 export type { LlmChunks, LlmProvider, LlmResponses } from './providers.js';
 export type { LlmMessage, LlmRequest } from './request.js';
-
-/** What `respond` learns about the call besides the request. */
-export interface LlmRespondInfo {
-  readonly callIndex: number;
-  /** Clock time when generation starts (after the time to first token). */
-  readonly now: number;
-}
-
-/** Every key of `LlmServiceOptions`. */
-const LLM_KEYS = optionKeys<LlmServiceOptions>()([
-  'provider',
-  'ttft',
-  'tokensPerSecond',
-  'respond',
-  'faults',
-  'concurrency',
-  'model',
-]);
-
-/** Options of `createLlmService`. */
-export interface LlmServiceOptions<P extends LlmProvider = LlmProvider> {
-  /** Wire format: OpenAI chat.completions or Anthropic messages. */
-  provider: P;
-  /** Time to first token, sampled per call. Default `dist.lognormal({ median: '300ms', p99: '3s' })`. */
-  ttft?: Distribution | Duration;
-  /** Output speed. Default 80 tokens/s (12.5 ms per token). */
-  tokensPerSecond?: number;
-  /** The reply text for a request. Default: a short deterministic text quoting the last user message. */
-  respond?: (request: LlmRequest, info: LlmRespondInfo) => string | Promise<string>;
-  /** Faults, including the stream faults (see `faults`). */
-  faults?: readonly Fault[] | Fault;
-  /** Requests served at once; the rest queue FIFO. Default unlimited. */
-  concurrency?: number;
-  /** Model reported when the request names none. */
-  model?: string;
-}
-
-/** A mock LLM API speaking a wire format whose bodies are `Body` and stream items `Chunk`. */
-export interface LlmEndpoint<Body = unknown, Chunk = unknown> {
-  readonly name: string;
-  /** The provider (wire format) name. */
-  readonly provider: string;
-  /** Descriptions of the started faults. */
-  readonly faults: readonly string[];
-  /** Calls made so far. */
-  readonly calls: number;
-  /** A streamed call: resolves at the first token with the parsed chunks/events as they arrive. */
-  call(request: LlmRequest & { stream: true }, options?: CallOptions): Promise<AsyncIterableIterator<Chunk>>;
-  /** A call: resolves with the provider's JSON body, or rejects with a provider-shaped `ServiceError`. */
-  call(request: LlmRequest, options?: CallOptions): Promise<Body>;
-  /** HTTP entry for the HTTP bridge: JSON or an SSE body; network failures reject. */
-  respond(request: HttpRequest, options?: CallOptions): Promise<ServiceReply>;
-}
 
 /** A mock LLM API. */
 export interface LlmService<P extends LlmProvider = LlmProvider>
   extends LlmEndpoint<LlmResponses[P], LlmChunks[P]> {
   readonly provider: P;
 }
-
-const DEFAULT_TTFT = lognormal({ median: '300ms', p99: '3s' });
 
 /**
  * Creates a mock LLM service on `ctx`'s clock, random stream and trace.
@@ -158,344 +89,4 @@ export function createLlmService<P extends LlmProvider>(
   const format = llmWireFormat(options?.provider);
   if (!format) throw new ConfigError(`${label}({ provider })`, options?.provider, llmProviderChoices());
   return createLlmEndpoint(ctx, name, options, format) as LlmService<P>;
-}
-
-/**
- * A mock LLM API speaking `format` (internal: `createLlmService` picks the
- * format from the registry; tests pass their own). `options.provider` is
- * ignored and the other options are validated as `createLlmService` does.
- */
-export function createLlmEndpoint<Body, Chunk>(
-  ctx: ServiceContext,
-  name: string,
-  options: Omit<LlmServiceOptions, 'provider'>,
-  format: LlmWireFormat<Body, Chunk>,
-): LlmEndpoint<Body, Chunk> {
-  const label = `llm("${name}")`;
-  const tps = options.tokensPerSecond ?? 80;
-  if (typeof tps !== 'number' || !Number.isFinite(tps) || tps <= 0) {
-    throw new ConfigError(`${label}({ tokensPerSecond })`, options.tokensPerSecond, 'a finite number > 0');
-  }
-  if (options.respond !== undefined && typeof options.respond !== 'function') {
-    throw new ConfigError(`${label}({ respond })`, options.respond, 'a function (request) => string');
-  }
-  if (options.model !== undefined && (typeof options.model !== 'string' || options.model === '')) {
-    throw new ConfigError(`${label}({ model })`, options.model, 'a non-empty string');
-  }
-  const engine = new ServiceEngine(
-    ctx,
-    name,
-    {
-      latency: options.ttft ?? DEFAULT_TTFT,
-      faults: options.faults,
-      concurrency: options.concurrency,
-      llm: true,
-    },
-    label,
-  );
-  const gapMs = 1000 / tps;
-  const { clock } = ctx;
-  const requestId = (scope: CallScope) => `req_${name}_${scope.index}`;
-
-  const shape = (effect: StatusErrorEffect, scope: CallScope): ServiceError => {
-    const shaped = errorReply(format, effect, scope.wallNow, requestId(scope));
-    return new ServiceError({
-      service: name,
-      call: scope.index,
-      fault: effect.fault,
-      status: effect.status,
-      headers: shaped.headers,
-      body: shaped.body,
-      message: effect.message,
-    });
-  };
-
-  /** A provider-shaped 400 (bad request) or 500 (the `respond` option failed) that no fault caused. */
-  const badRequest = (scope: CallScope, message: string, cause?: unknown, status = 400): ServiceError => {
-    const errorType = status === 400 ? 'invalid_request_error' : 'api_error';
-    const effect: StatusErrorEffect = {
-      type: 'status',
-      fault: '',
-      stage: 'status',
-      status,
-      errorType,
-      message,
-      headers: {},
-      body: undefined,
-    };
-    const shaped = errorReply(format, effect, scope.wallNow, requestId(scope));
-    return new ServiceError({
-      service: name,
-      call: scope.index,
-      status,
-      headers: shaped.headers,
-      body: shaped.body,
-      message,
-      cause,
-    });
-  };
-
-  const complete = async (request: LlmRequest, scope: CallScope): Promise<Completion> => {
-    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-      throw badRequest(scope, 'the request body must be a JSON object');
-    }
-    let text: string;
-    try {
-      text = options.respond
-        ? await options.respond(request, { callIndex: scope.index, now: clock.now() })
-        : defaultReply(request, scope.index);
-    } catch (error) {
-      throw badRequest(
-        scope,
-        `respond() failed: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-        500,
-      );
-    }
-    if (typeof text !== 'string') throw badRequest(scope, 'respond() must return a string', undefined, 500);
-    return {
-      id: `${format.idPrefix.completion}${name}_${scope.index}`,
-      model: typeof request.model === 'string' ? request.model : (options.model ?? format.defaultModel),
-      created: Math.floor(engine.wallTime(clock.now()) / 1000),
-      promptTokens: estimateTokens(promptText(request)),
-      ...shapeOutput(
-        text,
-        request,
-        scope.decision.content?.mode,
-        `${format.idPrefix.toolCall}${name}_${scope.index}`,
-      ),
-    };
-  };
-
-  /** Rate-limit state for the success headers of a call. */
-  const quota = (scope: CallScope, c: Completion): QuotaState => ({
-    ...(scope.decision.rateLimit ? { rateLimit: scope.decision.rateLimit } : {}),
-    arrivedAt: scope.wallNow,
-    now: engine.wallTime(clock.now()),
-    tokens: c.promptTokens + c.tokens.length,
-  });
-
-  /** A malformed reply that is not a stream, for the JSON body `body` of `c`. */
-  const malformed = (effect: MalformedEffect, scope: CallScope, c: Completion, body: unknown): Served => {
-    const headers = successHeaders(format, requestId(scope), false, quota(scope, c));
-    const wrongShape = format.wrongShape(body);
-    return {
-      kind: 'malformed',
-      effect,
-      reply: malformedReply(effect, body, wrongShape, headers),
-      wrongShape,
-    };
-  };
-
-  /** The scheduled stream of events of a streamed call and the promise of its end. */
-  const stream = async (request: LlmRequest, scope: CallScope): Promise<Served> => {
-    const c = await complete(request, scope);
-    const events = format.streamEvents(c, request);
-    const t = clock.now();
-    const gap = scope.decision.chunkGapMs ?? gapMs;
-    const fault: StreamFaultEffect | undefined = scope.decision.stream;
-    const bad = scope.decision.malformed;
-    const n = c.tokens.length;
-    const cut = fault ? Math.min(fault.afterChunks, n) : n;
-    let items: Scheduled<StreamEvent>[] = events.prelude.map((value) => ({ at: t, value }));
-    for (let k = 0; k < cut; k++) items.push({ at: t + k * gap, value: events.token(c.tokens[k]!) });
-    let endAt: number | 'stall';
-    if (!fault) {
-      endAt = t + Math.max(0, n - 1) * gap;
-      for (const value of events.terminal) items.push({ at: endAt, value });
-    } else if (fault.mode === 'stall') {
-      endAt = 'stall';
-    } else {
-      endAt = t + cut * gap;
-      if (fault.mode === 'error') {
-        items.push({
-          at: endAt,
-          value: events.error(fault.errorType ?? 'overloaded_error', fault.message ?? 'Overloaded'),
-        });
-      }
-    }
-    if (bad?.kind === 'empty') {
-      items = [];
-      endAt = t;
-    } else if (bad) {
-      // the first event after the prelude (the first content event) is broken
-      const k = Math.min(events.prelude.length, items.length - 1);
-      const { at, value } = items[k]!;
-      const broken: StreamEvent =
-        bad.kind === 'truncated-json'
-          ? { ...eventName(value), data: truncateJson(JSON.stringify(value.data)), malformed: true }
-          : { ...eventName(value), data: format.wrongShape(value.data) };
-      items[k] = { at, value: broken };
-    }
-    const scheduled = new ScheduledStream(clock, items, endAt, scope.signal);
-    const content = scope.decision.content;
-    const end: Promise<CallEnd> = scheduled.done.then((outcome): CallEnd => {
-      // a consumer that gives up on a malformed stream (an SDK failing to parse a chunk) cancels it
-      if (outcome === 'cancelled' && bad) return { outcome: 'error', status: 200, fault: bad.fault };
-      if (outcome !== 'complete') return { outcome: 'aborted', status: 200 };
-      const broke = fault ?? bad;
-      if (broke) return { outcome: 'error', status: 200, fault: broke.fault };
-      return content ? { outcome: 'ok', status: 200, fault: content.fault } : { outcome: 'ok', status: 200 };
-    });
-    const headers = successHeaders(format, requestId(scope), true, quota(scope, c));
-    return { kind: 'stream', events: scheduled, end, broke: fault ?? bad, headers };
-  };
-
-  /**
-   * The one serving path: a JSON body after generation, a malformed reply
-   * (instead of the body, or instead of the whole stream for an HTML page or
-   * an error status), or a stream. `invalid` is why an HTTP body was refused.
-   */
-  const serve = async (
-    request: LlmRequest,
-    scope: CallScope,
-    invalid: string | undefined,
-  ): Promise<Served> => {
-    if (invalid) throw badRequest(scope, invalid);
-    const bad = scope.decision.malformed;
-    if (request?.stream !== true) {
-      const c = await complete(request, scope);
-      await clock.sleep(Math.max(0, c.tokens.length - 1) * gapMs, scope.signal);
-      const body = format.successBody(c);
-      if (bad) return malformed(bad, scope, c, body);
-      const headers = successHeaders(format, requestId(scope), false, quota(scope, c));
-      const mark = scope.decision.content ? { fault: scope.decision.content.fault } : {};
-      return { kind: 'json', body, headers, mark };
-    }
-    if (replacesStream(bad)) {
-      const c = await complete(request, scope);
-      return malformed(bad, scope, c, format.successBody(c));
-    }
-    return stream(request, scope);
-  };
-
-  /** Runs a call through the engine and `serve`, delivering the result with `deliver`. */
-  const run = <T>(
-    request: LlmRequest,
-    invalid: string | undefined,
-    signal: AbortSignal | undefined,
-    deliver: (served: Served, scope: CallScope) => WorkResult<T>,
-  ): Promise<T> =>
-    engine.run(
-      request,
-      signal,
-      request?.stream === true,
-      async (scope) => deliver(await serve(request, scope, invalid), scope),
-      shape,
-    );
-
-  /** `call()`: the parsed JSON a client SDK would give. */
-  const asValue = (served: Served, scope: CallScope): WorkResult<unknown> => {
-    switch (served.kind) {
-      case 'json':
-        return { value: served.body, status: 200, ...served.mark };
-      case 'malformed': {
-        const { effect, reply, wrongShape } = served;
-        const value = malformedCallValue(effect, reply, wrongShape, name, scope.index);
-        return { value, status: effect.status, fault: effect.fault, failed: true };
-      }
-      case 'stream':
-        return {
-          value: parsedChunks(served.events, name, scope.index, served.broke),
-          status: 200,
-          end: served.end,
-        };
-    }
-  };
-
-  /** `respond()`: the HTTP reply. */
-  const asHttp = (served: Served): WorkResult<ServiceReply> => {
-    switch (served.kind) {
-      case 'json':
-        return { value: jsonReply(200, served.body, served.headers), status: 200, ...served.mark };
-      case 'malformed':
-        return {
-          value: served.reply,
-          status: served.effect.status,
-          fault: served.effect.fault,
-          failed: true,
-        };
-      case 'stream': {
-        const reply: ServiceReply = {
-          status: 200,
-          headers: served.headers,
-          body: mapStream(served.events, serializeEvent),
-        };
-        return { value: reply, status: 200, end: served.end };
-      }
-    }
-  };
-
-  const service = addGetters(
-    { name, provider: format.name, faults: engine.plan.descriptions },
-    { calls: () => engine.callCount },
-  ) as LlmEndpoint<Body, Chunk>;
-  const methods = {
-    call(request: LlmRequest, callOptions?: CallOptions): Promise<any> {
-      return run(request, undefined, callOptions?.signal, asValue);
-    },
-    async respond(http: HttpRequest, callOptions?: CallOptions): Promise<ServiceReply> {
-      const { request, invalid } = parseHttp(http);
-      try {
-        return await run(request, invalid, callOptions?.signal, asHttp);
-      } catch (error) {
-        if (ServiceError.is(error) && error.status !== undefined) {
-          return jsonReply(error.status, error.body, error.headers);
-        }
-        throw error;
-      }
-    },
-  };
-  service.call = methods.call as LlmEndpoint<Body, Chunk>['call'];
-  service.respond = methods.respond;
-  return service;
-}
-
-/** What one call produced, before `call()` or `respond()` delivers it. */
-type Served =
-  | {
-      readonly kind: 'json';
-      readonly body: unknown;
-      readonly headers: Record<string, string>;
-      /** `service.end` marks a content fault (the call still succeeds). */
-      readonly mark: { readonly fault?: string };
-    }
-  | {
-      readonly kind: 'malformed';
-      readonly effect: MalformedEffect;
-      readonly reply: TextReply;
-      readonly wrongShape: unknown;
-    }
-  | {
-      readonly kind: 'stream';
-      readonly events: ScheduledStream<StreamEvent>;
-      readonly end: Promise<CallEnd>;
-      /** The fault that breaks the stream, if any. */
-      readonly broke: StreamFaultEffect | MalformedEffect | undefined;
-      readonly headers: Record<string, string>;
-    };
-
-/** Whether a malformed effect replaces a stream entirely (an HTML page, an error status). */
-function replacesStream(bad: MalformedEffect | undefined): bad is MalformedEffect {
-  return bad !== undefined && (bad.kind === 'html' || bad.status >= 400);
-}
-
-function parseHttp(http: HttpRequest): { request: LlmRequest; invalid?: string } {
-  if (http.body == null || http.body === '') return { request: {}, invalid: 'the request has no body' };
-  try {
-    const parsed = JSON.parse(http.body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { request: parsed };
-    return { request: {}, invalid: 'the request body must be a JSON object' };
-  } catch {
-    return { request: {}, invalid: 'the request body is not valid JSON' };
-  }
-}
-
-function eventName(event: StreamEvent): { event?: string } {
-  return event.event === undefined ? {} : { event: event.event };
-}
-
-function defaultReply(request: LlmRequest, index: number): string {
-  const asked = lastUserText(request).replace(/\s+/g, ' ').trim().slice(0, 80);
-  return asked === '' ? `Simulated reply #${index}.` : `Simulated reply #${index} to: ${asked}`;
 }

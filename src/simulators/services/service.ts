@@ -127,6 +127,7 @@ export function createService<Req = unknown, Res = unknown>(
   const service = addGetters(
     { name, faults: engine.plan.descriptions },
     { calls: () => engine.callCount },
+    'service',
   ) as Service<Req, Res>;
   const methods: Pick<Service<Req, Res>, 'call' | 'respond'> = {
     call(request, callOptions) {
