@@ -37,17 +37,17 @@ import type { Sim } from '../src/simulators/sim.js';
 import { type Clock, sleepWith } from '../src/time/clock.js';
 import { Trace } from '../src/trace/trace.js';
 
-const RUNS = 1000;
-const CALLS = 200;
-const LATENCY_MS = 20;
-const PAUSE_MS = 10;
+export const RUNS = 1000;
+export const CALLS = 200;
+export const LATENCY_MS = 20;
+export const PAUSE_MS = 10;
 
-interface Input {
+export interface Input {
   config: { failureThreshold: number; successThreshold: number; timeout: number };
   rate: number;
 }
 
-const input: fc.Arbitrary<Input> = fc.record({
+export const input: fc.Arbitrary<Input> = fc.record({
   config: fc.record({
     failureThreshold: fc.integer({ min: 3, max: 6 }),
     successThreshold: fc.integer({ min: 1, max: 3 }),
@@ -58,7 +58,7 @@ const input: fc.Arbitrary<Input> = fc.record({
 
 const ignore = () => {};
 
-async function scenario(sim: Sim, { config, rate }: Input): Promise<void> {
+export async function scenario(sim: Sim, { config, rate }: Input): Promise<void> {
   const api = sim.service('api', {
     latency: LATENCY_MS,
     faults: [faults.errors({ rate, status: 503 })],
@@ -72,10 +72,10 @@ async function scenario(sim: Sim, { config, rate }: Input): Promise<void> {
 }
 
 let steps = 0;
-const runSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
+export const runSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 /** A round: one `fc.assert` of RUNS runs; returns [wall ms, CPU ms]. */
-async function timed(round: () => Promise<unknown>): Promise<[number, number]> {
+export async function timed(round: () => Promise<unknown>): Promise<[number, number]> {
   const cpu = process.cpuUsage();
   const start = performance.now();
   await round();
@@ -83,7 +83,7 @@ async function timed(round: () => Promise<unknown>): Promise<[number, number]> {
   return [performance.now() - start, (used.user + used.system) / 1000];
 }
 
-const simulateRound = (seed: number) =>
+export const simulateRound = (seed: number) =>
   timed(() => {
     steps = 0;
     return fc.assert(
@@ -121,7 +121,7 @@ function fakeClock(clock: ReturnType<typeof FakeTimers.createClock>): Clock {
 }
 
 /** Runs `body` on a fresh fake clock to the end (`runAllAsync`). */
-async function onFakeClock(body: (clock: Clock) => Promise<void>): Promise<void> {
+export async function onFakeClock(body: (clock: Clock) => Promise<void>): Promise<void> {
   const fake = FakeTimers.createClock(0, 100_000);
   const done = body(fakeClock(fake));
   await fake.runAllAsync();
@@ -142,7 +142,7 @@ async function calls(
 }
 
 /** faultline's own service, breaker and trace on the fake clock. */
-const samePrimitives = ({ config, rate }: Input, s: number) =>
+export const samePrimitives = ({ config, rate }: Input, s: number) =>
   onFakeClock((clock) => {
     const trace = new Trace(() => clock.now());
     const api = createService({ clock, random: seededRandom(s).fork('service:api'), trace }, 'api', {
@@ -165,10 +165,10 @@ const lean = ({ config, rate }: Input, s: number) =>
     return calls(clock, call, config);
   });
 
-const fakeRound = (run: (values: Input, s: number) => Promise<void>) => (seed: number) =>
+export const fakeRound = (run: (values: Input, s: number) => Promise<void>) => (seed: number) =>
   timed(() => fc.assert(fc.asyncProperty(input, runSeed, run), { numRuns: RUNS, seed }));
 
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function main(rounds = 5): Promise<void> {
   console.log(

@@ -3,6 +3,7 @@ import { main as exploreWorkers } from './explore-workers.js';
 import { main as httpBoundary } from './http-boundary.js';
 import { main as kernel } from './kernel-throughput.js';
 import { main as patterns } from './patterns-overhead.js';
+import { main as propertyBudget } from './property-budget.js';
 import { main as propertyRuns } from './property-runs.js';
 import { main as resilience } from './resilience-overhead.js';
 import { main as timeCompression } from './time-compression.js';
@@ -10,6 +11,7 @@ import { main as timeCompression } from './time-compression.js';
 const benches: [string, () => Promise<void>][] = [
   ['kernel-throughput', kernel],
   ['property-runs', propertyRuns],
+  ['property-budget', propertyBudget],
   ['resilience-overhead', resilience],
   ['patterns-overhead', patterns],
   ['time-compression', timeCompression],

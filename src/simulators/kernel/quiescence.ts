@@ -1,4 +1,4 @@
-import { type AsyncHook, createHook } from 'node:async_hooks';
+import { type AsyncHook, createHook, type HookCallbacks } from 'node:async_hooks';
 import { type CallSite, captureSite, userFrame } from './call-site.js';
 import { type ThreadPoolWork, trackThreadPoolWork } from './thread-pool-work.js';
 
@@ -60,7 +60,10 @@ export class Quiescence {
   private readonly hook: AsyncHook;
 
   constructor() {
-    this.hook = createHook({
+    this.hook = createHook(<HookCallbacks>{
+      // Node ≥ 26 (earlier releases ignore it): promises are never real work, and
+      // tracking them makes V8 call a hook for every promise and every await.
+      trackPromises: false,
       init: (id, type, trigger, resource: any) => {
         if (IGNORED.has(type)) return;
         if (type === 'Timeout' || type === 'Immediate') {
