@@ -30,15 +30,16 @@ export interface DeclaredBreakerConfig {
   failureRateThreshold?: number;
   /** Rate mode: calls the window must hold before the rate is judged. Default 1. */
   minimumCalls?: number;
-  /** Rate mode: the last `size` calls, the calls of the last `duration`, or opossum's rolling `buckets`. */
+  /** Rate mode: the last `size` calls, the calls of the last `duration`, opossum's rolling `buckets`, or cockatiel's SamplingBreaker `ring` (a bucket started by the first outcome `bucketDuration` after the current one). */
   window?:
     | { type: 'count'; size: number }
     | { type: 'time'; duration: Duration }
-    | { type: 'buckets'; duration: Duration; buckets: number };
+    | { type: 'buckets'; duration: Duration; buckets: number }
+    | { type: 'ring'; buckets: number; bucketDuration: Duration };
   /** Rate mode: `>=` (default) or `>` against the threshold. */
   rateComparison?: '>=' | '>';
-  /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close) or `fires` (every call as made, every failure as reported, never cleared: opossum, Hystrix). */
-  rateCounting?: 'outcomes' | 'fires';
+  /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close), `fires` (every call as made, every failure as reported, never cleared: opossum, Hystrix) or `samples` (every success and failure, late and probe ones too, emptied at a probe's success; judged on failures: cockatiel). */
+  rateCounting?: 'outcomes' | 'fires' | 'samples';
   /** Granularity of the breaker's own clock in ms: 1 for a breaker that reads `Date.now()`. Default 0 (exact). */
   clockResolution?: number;
 }
@@ -101,6 +102,7 @@ export class BreakerRecorder {
       data.rateCounting = oneOf(path('rateCounting'), d.rateCounting ?? 'outcomes', [
         'outcomes',
         'fires',
+        'samples',
       ] as const);
     } else {
       for (const k of [
@@ -157,6 +159,12 @@ export class BreakerRecorder {
         phase: call.phase,
         error: errorData(error),
       });
+    } else if (error !== undefined) {
+      this.trace.emit('breaker.success', this.name, {
+        state: call.state,
+        phase: call.phase,
+        error: errorData(error),
+      });
     } else {
       this.trace.emit('breaker.success', this.name, { state: call.state, phase: call.phase });
     }
@@ -168,10 +176,18 @@ function declaredWindow(
   w: DeclaredBreakerConfig['window'],
 ): NonNullable<DraftData<'breaker.declared'>['window']> {
   const allowed =
-    '{ type: "count", size } | { type: "time", duration } | { type: "buckets", duration, buckets } (rate mode)';
+    '{ type: "count", size } | { type: "time", duration } | { type: "buckets", duration, buckets } | { type: "ring", buckets, bucketDuration } (rate mode)';
   if (w?.type === 'count') {
     checkOptions(path, w, ['type', 'size'], true);
     return { type: 'count', size: integerAtLeast(`${path}.size`, w.size, 1) };
+  }
+  if (w?.type === 'ring') {
+    checkOptions(path, w, ['type', 'buckets', 'bucketDuration'], true);
+    return {
+      type: 'ring',
+      buckets: integerAtLeast(`${path}.buckets`, w.buckets, 1),
+      bucketDuration: duration(w.bucketDuration, `${path}.bucketDuration`),
+    };
   }
   if (w?.type === 'time' || w?.type === 'buckets') {
     const ms = duration(w.duration, `${path}.duration`);

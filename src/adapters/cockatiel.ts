@@ -8,9 +8,14 @@
  * cockatiel runs its function, rejected when `execute` throws a
  * `BrokenCircuitError` without running it; outcomes come from `onSuccess` /
  * `onFailure`, paired with their call because the adapter's reaction to the
- * function's promise runs just before cockatiel's. `onFailure` with
- * `handled: false` (an error the policy does not handle) is traced as ignored
- * in closed and as a success in half-open, where cockatiel closes on it.
+ * function's promise runs just before cockatiel's, and are traced when
+ * cockatiel tells its counting strategy (`options.breaker.success` /
+ * `.failure`, wrapped in place): one `await` later, in the same order, and
+ * just before the policy acts on it, so the trace keeps the breaker's order
+ * even when other calls settle or start in between. `onFailure` with
+ * `handled: false` (an error the policy does not handle, never told to the
+ * strategy) is traced at once: as ignored in closed, and as a success carrying
+ * the error in half-open, where cockatiel closes on it.
  *
  * cockatiel is never imported: the policy is passed in, so users without
  * cockatiel can load faultline.
@@ -39,6 +44,16 @@ export interface CockatielBreakerPolicy {
 }
 
 type Call = { phase: number; state: TracedBreakerState };
+/** An outcome cockatiel's executor reported, waiting for the counting strategy to be told. */
+type Told = { call: Call; error: unknown; failed: boolean };
+
+/** cockatiel's counting strategy (`IBreaker`), as its instances keep it. */
+interface Strategy {
+  success(state: number): void;
+  failure(state: number): boolean;
+  constructor?: { name?: string };
+  [key: string]: unknown;
+}
 
 const STATES: readonly TracedBreakerState[] = ['closed', 'open', 'half-open', 'isolated'];
 const OWNER = 'instrumentCockatiel';
@@ -53,13 +68,18 @@ interface Instrumentation {
 /**
  * Records a cockatiel circuit breaker policy in the run's trace, in place, and
  * returns it. The declaration is read from the policy where cockatiel exposes
- * it: a `ConsecutiveBreaker(n)` gives `failureThreshold: n`, a numeric (or
- * `ConstantBackoff`) `halfOpenAfter` gives `timeout`; cockatiel's documented
- * rest is fixed (one probe, closes on its success, lazy half-open, `Date.now()`
- * clock). `declared` overrides any of it, and must supply what cannot be read
- * (a `CountBreaker`, `SamplingBreaker` or backoff `halfOpenAfter`). Create the
- * policy inside the scenario: cockatiel reads `Date.now()`, virtual only there.
- * Instrumenting a policy again (a new run) replaces the previous instrumentation.
+ * it: a `ConsecutiveBreaker(n)` gives `failureThreshold: n`; a `CountBreaker`
+ * and a `SamplingBreaker` give their failure-rate rule exactly (`rateCounting:
+ * 'samples'`, `>`, a `count` window of `size` or the sampler's bucket `ring`);
+ * a numeric (or `ConstantBackoff`) `halfOpenAfter` gives `timeout`; cockatiel's
+ * documented rest is fixed (one probe, closes on its success, lazy half-open,
+ * `Date.now()` clock). `declared` overrides any of it, and must supply what
+ * cannot be read (another strategy, a backoff `halfOpenAfter`). A Count or
+ * Sampling breaker that has already counted calls is refused (its window would
+ * not start empty), and so is a SamplingBreaker on a run whose `startTime` is
+ * not a whole number of ms >= its bucket size. Create the policy inside the
+ * scenario: cockatiel reads `Date.now()`, virtual only there. Instrumenting a
+ * policy again (a new run) replaces the previous instrumentation.
  *
  * @example
  * ```ts
@@ -72,7 +92,7 @@ interface Instrumentation {
  * ```
  */
 export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
-  sim: Pick<Sim, 'trace'>,
+  sim: Pick<Sim, 'trace'> & Partial<Pick<Sim, 'epochMs'>>,
   name: string,
   policy: P,
   declared?: Partial<DeclaredBreakerConfig>,
@@ -84,13 +104,14 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
       policy,
       'a cockatiel CircuitBreakerPolicy (circuitBreaker(...))',
     );
-  const config = { ...readDeclaration(policy), ...own };
+  const strategy = (policy as { options?: { breaker?: Strategy } }).options?.breaker;
+  const config = { ...readDeclaration(policy, sim.epochMs), ...own };
   for (const key of ['failureThreshold', 'timeout'] as const) {
     if (config[key] === undefined && !(key === 'failureThreshold' && config.mode === 'rate'))
       throw new ConfigError(
         `${OWNER}({ ${key} })`,
         undefined,
-        'a declared value: it cannot be read from this policy (only a ConsecutiveBreaker and a numeric or ConstantBackoff halfOpenAfter are read)',
+        'a declared value: it cannot be read from this policy (only a ConsecutiveBreaker, CountBreaker or SamplingBreaker and a numeric or ConstantBackoff halfOpenAfter are read)',
       );
   }
   const target = policy as P & { [INSTRUMENTED]?: Instrumentation };
@@ -109,6 +130,8 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     settling = undefined;
     return call;
   };
+  const told: Told[] = [];
+  const restoreStrategy = strategy ? tellOutcomes(strategy, told, recorder) : () => {};
   const subscriptions = [
     policy.onHalfOpen(() => {
       recorder.observe('half-open', 'onHalfOpen');
@@ -121,13 +144,13 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     }),
     policy.onSuccess(() => {
       const call = take();
-      if (call) recorder.settled(call, undefined, false);
+      if (call) told.push({ call, error: undefined, failed: false });
     }),
     policy.onFailure(({ handled, reason }) => {
       const call = take();
       if (call === undefined) return;
       const error = 'error' in reason ? reason.error : reason.value;
-      if (handled) recorder.settled(call, error, true);
+      if (handled) told.push({ call, error, failed: true });
       else if (call.state === 'half-open') recorder.settled(call, error, false);
       else recorder.ignored(call, error);
     }),
@@ -175,6 +198,7 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     execute: original,
     dispose() {
       for (const s of subscriptions) s.dispose();
+      restoreStrategy();
       target.execute = original as P['execute'];
       delete target[INSTRUMENTED];
     },
@@ -195,8 +219,40 @@ function isBrokenCircuit(error: unknown): boolean {
   );
 }
 
+/**
+ * Traces each outcome when cockatiel tells its counting strategy (the policy
+ * acts on the answer right after): the strategy's methods are wrapped on the
+ * instance. Calls are told in the order the executor reported them. Returns
+ * the undo.
+ */
+function tellOutcomes(strategy: Strategy, told: Told[], recorder: BreakerRecorder): () => void {
+  const own = { success: Object.hasOwn(strategy, 'success'), failure: Object.hasOwn(strategy, 'failure') };
+  const { success, failure } = strategy;
+  const report = (failed: boolean) => {
+    const next = told.shift();
+    if (next) recorder.settled(next.call, next.error, failed);
+  };
+  strategy.success = function (this: Strategy, state: number) {
+    report(false);
+    return success.call(this, state);
+  };
+  strategy.failure = function (this: Strategy, state: number) {
+    report(true);
+    return failure.call(this, state);
+  };
+  return () => {
+    if (own.success) strategy.success = success;
+    else delete (strategy as Partial<Strategy>).success;
+    if (own.failure) strategy.failure = failure;
+    else delete (strategy as Partial<Strategy>).failure;
+  };
+}
+
 /** What the policy's own options say (cockatiel keeps them on the instance). */
-function readDeclaration(policy: CockatielBreakerPolicy): Partial<DeclaredBreakerConfig> {
+function readDeclaration(
+  policy: CockatielBreakerPolicy,
+  epochMs: number | undefined,
+): Partial<DeclaredBreakerConfig> {
   const out: Partial<DeclaredBreakerConfig> = {
     successThreshold: 1,
     maxConcurrentCalls: 1,
@@ -204,9 +260,13 @@ function readDeclaration(policy: CockatielBreakerPolicy): Partial<DeclaredBreake
     clockResolution: 1,
   };
   const options = (policy as { options?: { breaker?: unknown; halfOpenAfter?: unknown } }).options;
-  const breaker = options?.breaker as { constructor?: { name?: string }; threshold?: unknown } | undefined;
-  if (breaker?.constructor?.name === 'ConsecutiveBreaker' && Number.isInteger(breaker.threshold))
-    out.failureThreshold = breaker.threshold as number;
+  const breaker = options?.breaker as Record<string, unknown> | undefined;
+  const kind = (breaker?.constructor as { name?: string } | undefined)?.name;
+  if (kind === 'ConsecutiveBreaker' && Number.isInteger(breaker!.threshold))
+    out.failureThreshold = breaker!.threshold as number;
+  else if (kind === 'CountBreaker') Object.assign(out, countRule(breaker as unknown as CountStrategy));
+  else if (kind === 'SamplingBreaker')
+    Object.assign(out, samplingRule(breaker as unknown as SamplingStrategy, epochMs));
   const after = options?.halfOpenAfter as
     | { constructor?: { name?: string }; interval?: unknown }
     | number
@@ -215,4 +275,72 @@ function readDeclaration(policy: CockatielBreakerPolicy): Partial<DeclaredBreake
   else if (after?.constructor?.name === 'ConstantBackoff' && typeof after.interval === 'number')
     out.timeout = after.interval;
   return out;
+}
+
+/** cockatiel's CountBreaker fields (3.x). */
+interface CountStrategy {
+  threshold: number;
+  minimumNumberOfCalls: number;
+  samples: readonly unknown[];
+  successes: number;
+  failures: number;
+}
+
+/** cockatiel's SamplingBreaker fields (3.x). */
+interface SamplingStrategy {
+  threshold: number;
+  windowSize: number;
+  duration: number;
+  minimumRpms: number;
+  windows: readonly { startedAt: number; successes: number; failures: number }[];
+}
+
+function unused(kind: string, fresh: boolean): void {
+  if (!fresh)
+    throw new ConfigError(
+      `${OWNER}(policy.options.breaker)`,
+      kind,
+      `a ${kind} that has counted no call yet: the judge replays its window from empty (create the policy inside the scenario)`,
+    );
+}
+
+/** CountBreaker: after a failure in closed, opens when failures > threshold × total over the last `size` samples, once total >= minimumNumberOfCalls. */
+function countRule(b: CountStrategy): Partial<DeclaredBreakerConfig> {
+  unused('CountBreaker', b.successes + b.failures === 0);
+  return {
+    mode: 'rate',
+    failureRateThreshold: b.threshold,
+    minimumCalls: b.minimumNumberOfCalls,
+    window: { type: 'count', size: b.samples.length },
+    rateComparison: '>',
+    rateCounting: 'samples',
+  };
+}
+
+/**
+ * SamplingBreaker: the same rule over its ring of `windows.length` buckets of
+ * `windowSize` ms, once total >= duration × minimumRpms (its own product: the
+ * least whole number of calls that is not below it).
+ */
+function samplingRule(b: SamplingStrategy, epochMs: number | undefined): Partial<DeclaredBreakerConfig> {
+  unused(
+    'SamplingBreaker',
+    b.windows.every((w) => w.startedAt === 0 && w.successes === 0 && w.failures === 0),
+  );
+  // A bucket never started has startedAt 0: the model says the next outcome starts a new one,
+  // true when Date.now() >= windowSize; a whole epoch keeps Date.now() differences those of virtual time.
+  if (epochMs === undefined || !Number.isInteger(epochMs) || epochMs < b.windowSize)
+    throw new ConfigError(
+      `${OWNER}(sim.epochMs)`,
+      epochMs,
+      `a whole number of ms >= the SamplingBreaker's bucket size ${b.windowSize} (simulate's startTime; the default is): the judge replays its buckets from Date.now()`,
+    );
+  return {
+    mode: 'rate',
+    failureRateThreshold: b.threshold,
+    minimumCalls: Math.max(0, Math.ceil(b.duration * b.minimumRpms)),
+    window: { type: 'ring', buckets: b.windows.length, bucketDuration: b.windowSize },
+    rateComparison: '>',
+    rateCounting: 'samples',
+  };
 }

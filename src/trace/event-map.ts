@@ -118,11 +118,12 @@ export interface TraceEventMap {
     readonly window?:
       | { readonly type: 'count'; readonly size: number }
       | { readonly type: 'time'; readonly duration: number }
-      | { readonly type: 'buckets'; readonly duration: number; readonly buckets: number };
+      | { readonly type: 'buckets'; readonly duration: number; readonly buckets: number }
+      | { readonly type: 'ring'; readonly buckets: number; readonly bucketDuration: number };
     /** Rate mode: `>=` (default) or `>` against `failureRateThreshold`. */
     readonly rateComparison?: '>=' | '>';
-    /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close) or `fires` (opossum: calls as made, failures as reported, never cleared). */
-    readonly rateCounting?: 'outcomes' | 'fires';
+    /** Rate mode: `outcomes` (default: settled closed-state calls, cleared on close), `fires` (opossum: calls as made, failures as reported, never cleared) or `samples` (cockatiel: every success and failure, late and probe ones too, emptied at a probe's success). */
+    readonly rateCounting?: 'outcomes' | 'fires' | 'samples';
     /** Granularity of the breaker's own clock in ms (1 for a `Date.now()` reader); default 0, exact. */
     readonly clockResolution?: number;
   };

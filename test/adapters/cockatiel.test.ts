@@ -141,7 +141,12 @@ describe('cockatiel ConsecutiveBreaker under generated fault plans', () => {
 });
 
 describe('instrumentCockatiel', () => {
-  const run = (body: (sim: Sim) => Promise<void>) => simulate({ seed: 5 }, body);
+  /** A run whose body must not fail (an `expect` inside it fails the run, not the test). */
+  const run = async (body: (sim: Sim) => Promise<void>) => {
+    const result = await simulate({ seed: 5 }, body);
+    if (result.error !== undefined) throw result.error;
+    return result;
+  };
 
   it('traces admissions, rejections, outcomes and transitions with the declaration read from the policy', async () => {
     const result = await run(async (sim) => {
@@ -262,14 +267,19 @@ describe('instrumentCockatiel', () => {
       const policy = () =>
         circuitBreaker(handleAll, { halfOpenAfter: 10, breaker: new ConsecutiveBreaker(1) });
       expect(() => instrumentCockatiel(sim, 'c', policy(), { failureTreshold: 2 } as never)).toThrow(
-        /instrumentCockatiel\.failureTreshold/,
+        /instrumentCockatiel\(\{ failureTreshold \}\)/,
       );
       expect(() => instrumentCockatiel(sim, 'c', {} as never)).toThrow(ConfigError);
       const counting = circuitBreaker(handleAll, {
         halfOpenAfter: 10,
         breaker: new CountBreaker({ threshold: 0.5, size: 10 }),
       });
-      expect(() => instrumentCockatiel(sim, 'c', counting)).toThrow(
+      // a strategy of the user's own: nothing to read
+      const own = circuitBreaker(handleAll, {
+        halfOpenAfter: 10,
+        breaker: { state: 0, success() {}, failure: () => true },
+      });
+      expect(() => instrumentCockatiel(sim, 'c', own)).toThrow(
         /instrumentCockatiel\(\{ failureThreshold \}\)/,
       );
       expect(() => instrumentCockatiel(sim, 'c', policy(), { mode: 'rate' })).toThrow(/failureRateThreshold/);
@@ -282,7 +292,7 @@ describe('instrumentCockatiel', () => {
           failureRateThreshold: 0.5,
           window: { type: 'buckets', duration: '10s' } as never,
         }),
-      ).toThrow(/window\.buckets/);
+      ).toThrow(/\{ window \}\)\.buckets/);
       expect(() =>
         instrumentCockatiel(sim, 'c', counting, {
           mode: 'rate',

@@ -215,3 +215,144 @@ describe('faultline’s rate-mode breaker declares its window and is judged by i
     });
   }
 });
+
+/*
+ * `samples` counting and the `ring` window (cockatiel's CountBreaker and
+ * SamplingBreaker): every success and failure told to the breaker, late and
+ * probe ones too, restarted at a probe's success; judged after failures only.
+ */
+describe('samples counting and the ring window', () => {
+  function breaker(declared: Record<string, unknown>) {
+    let now = 0;
+    const trace = new Trace(() => now);
+    const e = (kind: string, data?: Record<string, unknown>) => trace.record(kind, 'b', data);
+    e('breaker.declared', {
+      failureThreshold: 0,
+      successThreshold: 1,
+      timeout: 1000,
+      maxConcurrentCalls: 1,
+      mode: 'rate',
+      halfOpen: 'lazy',
+      clockResolution: 1,
+      rateComparison: '>',
+      rateCounting: 'samples',
+      ...declared,
+    });
+    let phase = 0;
+    let state = 'closed';
+    return {
+      at(t: number) {
+        now = t;
+      },
+      /** Admits a call now; returns its outcome reporter. */
+      admit() {
+        const call = { state, phase };
+        e('breaker.admitted', call);
+        return (outcome: 'success' | 'failure', error?: Error) =>
+          e(`breaker.${outcome}`, {
+            ...call,
+            ...(error ? { error: { name: error.name, message: error.message } } : {}),
+          });
+      },
+      call(outcome: 'success' | 'failure') {
+        this.admit()(outcome);
+      },
+      to(next: string) {
+        e('breaker.state', { from: state, to: next, reason: 'test' });
+        state = next;
+        phase++;
+      },
+      check: () => invariants.breaker().check(trace),
+    };
+  }
+  const RING = {
+    failureRateThreshold: 0.5,
+    minimumCalls: 2,
+    window: { type: 'ring', buckets: 2, bucketDuration: 100 },
+  };
+
+  it('ring: a bucket starts with the first outcome bucketDuration after the current one (on whole ms), dropping the oldest', () => {
+    const run = (third: number, opens: boolean) => {
+      const b = breaker(RING);
+      b.call('failure'); // bucket 1, started at 0: 1 call, below minimumCalls
+      b.at(100);
+      b.call('success'); // 100 - 0 >= 100: bucket 2, started at 100
+      b.at(third);
+      b.call('failure');
+      if (opens) b.to('open');
+      return b.check();
+    };
+    // at 200 the third starts bucket 1 again, dropping the first failure: 1 of 2, not > 0.5
+    expect(run(200, false)).toEqual([]);
+    expect(run(200, true)[0]?.message).toMatch(/opened with 1 failure\(s\) in 2 call\(s\)/);
+    // at 199.9 (199 on its clock) it joins bucket 2: 2 of 3 > 0.5, it must open
+    expect(run(199.9, true)).toEqual([]);
+    expect(run(199.9, false)[0]?.message).toMatch(
+      /2 failure\(s\) in 3 call\(s\) reached failures \/ calls > 0.5.* must open/,
+    );
+  });
+
+  it('ring: one rotation per outcome, however long the silence (old buckets still count)', () => {
+    const b = breaker({
+      ...RING,
+      minimumCalls: 3,
+      window: { type: 'ring', buckets: 3, bucketDuration: 100 },
+    });
+    b.call('failure');
+    b.call('failure');
+    b.at(60_000);
+    b.call('failure'); // one new bucket: the two failures of a minute ago still count, 3 of 3
+    expect(b.check()[0]?.message).toMatch(/3 failure\(s\) in 3 call\(s\) .* must open/);
+    b.to('open');
+    expect(b.check()).toEqual([]);
+  });
+
+  it('samples: late and probe outcomes count, and the window restarts at the probe success that closes it', () => {
+    const COUNT = { failureRateThreshold: 0.5, minimumCalls: 3, window: { type: 'count', size: 3 } };
+    const run = (counting: string, opensAgain: boolean) => {
+      const b = breaker({ ...COUNT, rateCounting: counting });
+      const late = b.admit();
+      b.call('failure');
+      b.call('failure');
+      b.call('failure'); // [F, F, F]: opens
+      b.to('open');
+      late('success'); // told to the breaker, changes no state
+      b.at(1000);
+      b.to('half-open');
+      b.admit()('success'); // restarts the window: [S]
+      b.to('closed');
+      b.call('failure');
+      b.call('failure'); // [S, F, F]: 2 of 3 > 0.5
+      if (opensAgain) b.to('open');
+      return b.check();
+    };
+    expect(run('samples', true)).toEqual([]);
+    expect(run('samples', false)[0]?.message).toMatch(/2 failure\(s\) in 3 call\(s\) .* must open/);
+    // resilience4j's window (emptied on close, probe not counted) has only 2 calls there
+    expect(run('outcomes', true)[0]?.message).toMatch(/opened with 2 failure\(s\) in 2 call\(s\)/);
+  });
+
+  it('samples: a success carrying an error (an error the strategy was never told of) neither counts nor restarts', () => {
+    const b = breaker({ failureRateThreshold: 0.5, minimumCalls: 2, window: { type: 'count', size: 3 } });
+    b.call('failure');
+    b.call('failure');
+    b.to('open');
+    b.at(1000);
+    b.to('half-open');
+    b.admit()('success', new TypeError('not handled'));
+    b.to('closed');
+    b.call('failure'); // [F, F, F]: the window from before the open still counts
+    expect(b.check()[0]?.message).toMatch(/3 failure\(s\) in 3 call\(s\) .* must open/);
+    b.to('open');
+    expect(b.check()).toEqual([]);
+  });
+
+  it('samples: the breaker decides only when told of a failure, so opening on a success is a violation', () => {
+    const b = breaker({ failureRateThreshold: 0.5, minimumCalls: 3, window: { type: 'count', size: 3 } });
+    b.call('failure');
+    b.call('failure'); // 2 calls: below minimumCalls
+    b.call('success'); // 2 of 3 > 0.5, but after a success
+    b.to('open');
+    expect(b.check()[0]?.message).toMatch(/opened with 2 failure\(s\) in 3 call\(s\)/);
+  });
+});

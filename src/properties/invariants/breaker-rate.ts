@@ -12,14 +12,26 @@
  * trace does not show. For buckets the model considers every window start the
  * rotation could have put there, [now − buckets·I, now − (buckets − 1)·I], and
  * says the breaker MUST open only when the rule holds for all of them and MAY
- * open when it holds for one: no false violation whatever the phase.
+ * open when it holds for one: no false violation whatever the phase. Or
+ * cockatiel's SamplingBreaker `ring`: `buckets` buckets in a ring, the next one
+ * emptied and started by the first outcome at least `bucketDuration` ms (on the
+ * breaker's clock) after the current one started, one rotation per outcome
+ * however long the silence; the rate is over all of them (exact: the trace
+ * shows every outcome's time).
+ *
+ * `samples` counting (cockatiel's CountBreaker and SamplingBreaker): every
+ * success and failure the breaker's counting strategy is told, late and probe
+ * ones too, is a sample; the window starts again (emptied) just before the
+ * success of a half-open probe is sampled, and at no other time; the rate is
+ * compared as cockatiel does (`failures > threshold × calls`), with no tolerance.
  */
 
 /** The window a rate breaker declares (durations in ms). */
 export type DeclaredRateWindow =
   | { type: 'count'; size: number }
   | { type: 'time'; duration: number }
-  | { type: 'buckets'; duration: number; buckets: number };
+  | { type: 'buckets'; duration: number; buckets: number }
+  | { type: 'ring'; buckets: number; bucketDuration: number };
 
 /** How a rate breaker decides to open. */
 export interface DeclaredRate {
@@ -30,8 +42,8 @@ export interface DeclaredRate {
   window: DeclaredRateWindow;
   /** `>=` (faultline, resilience4j) or `>` (opossum, cockatiel's rate breakers). */
   comparison: '>=' | '>';
-  /** `outcomes` (settled closed-state calls) or `fires` (calls as made, failures as reported). */
-  counting: 'outcomes' | 'fires';
+  /** `outcomes` (settled closed-state calls), `fires` (calls as made, failures as reported) or `samples` (every reported success and failure; restarts at a probe's success). */
+  counting: 'outcomes' | 'fires' | 'samples';
 }
 
 /** What the rule says about opening at one moment. */
@@ -57,11 +69,29 @@ interface Entry {
   failure: number;
 }
 
+interface Bucket {
+  /** On the breaker's clock; -Infinity: never started (the next outcome starts the next bucket). */
+  start: number;
+  calls: number;
+  failures: number;
+}
+
 /** A replay of the declared window over a breaker's traced calls and failures. */
 export class RateModel {
   private entries: Entry[] = [];
+  private readonly ring: Bucket[] = [];
+  private current = 0;
 
-  constructor(readonly declared: DeclaredRate) {}
+  /** `clockResolution`: the granularity of the breaker's clock in ms (a `ring` rotates on it). */
+  constructor(
+    readonly declared: DeclaredRate,
+    private readonly clockResolution = 0,
+  ) {
+    if (declared.window.type === 'ring') {
+      for (let i = 0; i < declared.window.buckets; i++)
+        this.ring.push({ start: Number.NEGATIVE_INFINITY, calls: 0, failures: 0 });
+    }
+  }
 
   /** A call was made (`fires` counting): admitted or rejected. */
   fire(t: number): void {
@@ -70,17 +100,32 @@ export class RateModel {
 
   /** A call's outcome was reported. */
   outcome(t: number, failed: boolean): void {
-    if (this.declared.counting === 'outcomes') this.push({ t, call: 1, failure: failed ? 1 : 0 });
+    if (this.declared.counting !== 'fires') this.push({ t, call: 1, failure: failed ? 1 : 0 });
     else if (failed) this.push({ t, call: 0, failure: 1 });
   }
 
   /** The breaker closed: an `outcomes` window starts again. */
   closed(): void {
-    if (this.declared.counting === 'outcomes') this.entries = [];
+    if (this.declared.counting === 'outcomes') this.clear();
+  }
+
+  /** A half-open probe's success is about to be sampled: a `samples` window starts again. */
+  probeSucceeded(): void {
+    if (this.declared.counting === 'samples') this.clear();
   }
 
   judge(t: number): RateVerdict {
     const w = this.declared.window;
+    if (w.type === 'ring') {
+      let calls = 0;
+      let failures = 0;
+      for (const b of this.ring) {
+        calls += b.calls;
+        failures += b.failures;
+      }
+      const must = this.holds(calls, failures, -TOLERANCE);
+      return { must, may: this.holds(calls, failures, TOLERANCE), calls, failures };
+    }
     const es = this.entries;
     let narrow: number;
     let wide: number;
@@ -118,19 +163,47 @@ export class RateModel {
   private holds(calls: number, failures: number, slack: number): boolean {
     const d = this.declared;
     if (calls < d.minimumCalls) return false;
+    // cockatiel's own arithmetic, so ties are exact: no tolerance.
+    if (d.counting === 'samples')
+      return d.comparison === '>' ? failures > d.threshold * calls : failures >= d.threshold * calls;
     const rate = failures / calls;
     if (d.comparison === '>') return rate > d.threshold - slack;
     return rate >= d.threshold - Math.max(slack, 0);
   }
 
   private push(e: Entry): void {
-    this.entries.push(e);
+    const w = this.declared.window;
+    if (w.type !== 'ring') {
+      this.entries.push(e);
+      return;
+    }
+    const r = this.clockResolution;
+    const now = r > 0 ? Math.floor(e.t / r) * r : e.t;
+    let bucket = this.ring[this.current]!;
+    if (now - bucket.start >= w.bucketDuration) {
+      this.current = (this.current + 1) % this.ring.length;
+      bucket = this.ring[this.current]!;
+      bucket.start = now;
+      bucket.calls = 0;
+      bucket.failures = 0;
+    }
+    bucket.calls += e.call;
+    bucket.failures += e.failure;
+  }
+
+  private clear(): void {
+    this.entries = [];
+    for (const b of this.ring) {
+      b.start = Number.NEGATIVE_INFINITY;
+      b.calls = 0;
+      b.failures = 0;
+    }
   }
 
   /** Drops entries no later window can hold (time windows only). */
   private prune(t: number): void {
     const w = this.declared.window;
-    if (w.type === 'count' || this.entries.length < 4096) return;
+    if (w.type === 'count' || w.type === 'ring' || this.entries.length < 4096) return;
     const keep = firstIndex(this.entries, (e) => e.t >= t - w.duration - 1);
     if (keep > 0) this.entries = this.entries.slice(keep);
   }

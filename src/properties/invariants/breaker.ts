@@ -86,10 +86,14 @@ export function declaredBreaker(e: TraceEvent): DeclaredBreaker {
       minimumCalls: num(e, 'minimumCalls') ?? 1,
       window,
       comparison: str(e, 'rateComparison') === '>' ? '>' : '>=',
-      counting: str(e, 'rateCounting') === 'fires' ? 'fires' : 'outcomes',
+      counting: counting(str(e, 'rateCounting')),
     };
   }
   return d;
+}
+
+function counting(c: string | undefined): DeclaredRate['counting'] {
+  return c === 'fires' || c === 'samples' ? c : 'outcomes';
 }
 
 function rateWindow(w: unknown): DeclaredRateWindow | undefined {
@@ -100,6 +104,13 @@ function rateWindow(w: unknown): DeclaredRateWindow | undefined {
   if (o.type === 'time' && positive(o.duration)) return { type: 'time', duration: o.duration };
   if (o.type === 'buckets' && positive(o.duration) && positive(o.buckets))
     return { type: 'buckets', duration: o.duration, buckets: o.buckets };
+  if (
+    o.type === 'ring' &&
+    positive(o.buckets) &&
+    typeof o.bucketDuration === 'number' &&
+    o.bucketDuration >= 0
+  )
+    return { type: 'ring', buckets: o.buckets, bucketDuration: o.bucketDuration };
   return undefined;
 }
 
@@ -127,7 +138,7 @@ class BreakerModel {
   lastRate: { calls: number; failures: number } = { calls: 0, failures: 0 };
 
   constructor(readonly declared: DeclaredBreaker) {
-    this.rate = declared.rate ? new RateModel(declared.rate) : undefined;
+    this.rate = declared.rate ? new RateModel(declared.rate, declared.clockResolution) : undefined;
   }
 
   get halfOpenDue(): number {
@@ -460,6 +471,7 @@ function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | unde
     return violation(NAME, `"${name}" reported the result of a call it never admitted (phase ${phase})`, e);
   }
   const outcome = e.kind === 'breaker.late' ? str(e, 'outcome') : e.kind.slice('breaker.'.length);
+  if (m.rate?.declared.counting === 'samples') sample(m.rate, e, admittedIn.state, outcome);
   if (admittedIn.index !== m.index) {
     m.lateJustSettled = true;
     // `fires` counting counts every reported failure, late or not: the breaker may act on it
@@ -492,7 +504,9 @@ function settled(m: BreakerModel, e: TraceEvent, name: string): Violation | unde
   }
   if (m.rate !== undefined && (outcome === 'success' || outcome === 'failure')) {
     const failed = outcome === 'failure';
-    if (m.rate.declared.counting === 'fires' || admittedIn.state === 'closed') m.rate.outcome(e.t, failed);
+    const counting = m.rate.declared.counting;
+    if (counting === 'fires' || (counting === 'outcomes' && admittedIn.state === 'closed'))
+      m.rate.outcome(e.t, failed);
     if (m.state === 'closed') rateRule(m, e, name, failed);
   }
   if (outcome === 'success') m.consecutive = 0;
@@ -515,7 +529,8 @@ function rateRule(m: BreakerModel, e: TraceEvent, name: string, failed: boolean)
   const r = m.declared.rate!;
   const v = m.rate!.judge(e.t);
   m.lastRate = { calls: v.calls, failures: v.failures };
-  m.rateMayOpen = v.may;
+  // A `samples` breaker (cockatiel) decides only when told of a failure.
+  m.rateMayOpen = v.may && (failed || r.counting !== 'samples');
   if (failed && v.must) {
     m.pending = {
       to: 'open',
@@ -524,4 +539,17 @@ function rateRule(m: BreakerModel, e: TraceEvent, name: string, failed: boolean)
       actual: 'closed',
     };
   }
+}
+
+/**
+ * `samples` counting: every success and failure the breaker's strategy is told
+ * is sampled, whatever the phase; a probe's success empties the window first.
+ * A success that carries an error (cockatiel: an error the policy does not
+ * handle, which closes a half-open breaker) was never told to it.
+ */
+function sample(rate: RateModel, e: TraceEvent, admittedIn: State, outcome: string | undefined): void {
+  if (outcome !== 'success' && outcome !== 'failure') return;
+  if (outcome === 'success' && e.data?.error !== undefined) return;
+  if (outcome === 'success' && admittedIn === 'half-open') rate.probeSucceeded();
+  rate.outcome(e.t, outcome === 'failure');
 }
