@@ -44,8 +44,8 @@ export interface CockatielBreakerPolicy {
 }
 
 type Call = { phase: number; state: TracedBreakerState };
-/** An outcome cockatiel's executor reported, waiting for the counting strategy to be told. */
-type Told = { call: Call; error: unknown; failed: boolean };
+/** An outcome cockatiel's executor reported, waiting for the counting strategy to be told (no call: not paired, not traced). */
+type Told = { call: Call | undefined; error: unknown };
 
 /** cockatiel's counting strategy (`IBreaker`), as its instances keep it. */
 interface Strategy {
@@ -142,17 +142,16 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
         to === 'isolated' ? 'isolate' : recorder.current === 'isolated' ? 'release' : reasonFor(to);
       recorder.observe(to, reason);
     }),
+    // Every handled outcome is queued, paired or not, so the queue stays aligned with cockatiel's.
     policy.onSuccess(() => {
-      const call = take();
-      if (call) told.push({ call, error: undefined, failed: false });
+      told.push({ call: take(), error: undefined });
     }),
     policy.onFailure(({ handled, reason }) => {
       const call = take();
-      if (call === undefined) return;
       const error = 'error' in reason ? reason.error : reason.value;
-      if (handled) told.push({ call, error, failed: true });
-      else if (call.state === 'half-open') recorder.settled(call, error, false);
-      else recorder.ignored(call, error);
+      if (handled) told.push({ call, error });
+      else if (call?.state === 'half-open') recorder.settled(call, error, false);
+      else if (call) recorder.ignored(call, error);
     }),
   ];
 
@@ -230,7 +229,7 @@ function tellOutcomes(strategy: Strategy, told: Told[], recorder: BreakerRecorde
   const { success, failure } = strategy;
   const report = (failed: boolean) => {
     const next = told.shift();
-    if (next) recorder.settled(next.call, next.error, failed);
+    if (next?.call) recorder.settled(next.call, next.error, failed);
   };
   strategy.success = function (this: Strategy, state: number) {
     report(false);
