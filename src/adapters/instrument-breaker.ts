@@ -3,6 +3,14 @@
  * getter so that its calls are traced as faultline breaker events. A call is
  * admitted when the breaker runs its function, rejected when `execute` fails
  * without running it; transitions are read from `state` around every call.
+ *
+ * A result is traced when the breaker has taken it, with the state it left:
+ * the adapter reacts to the promise it gave the breaker right after the
+ * breaker's own reaction (registered after it, on the same promise). Traced
+ * as the function settled instead, two results settling in one microtask
+ * burst would both come before the transition the first one caused, a false
+ * "must open". A breaker that runs the function later than inside `execute`
+ * has its results traced as the function settles.
  */
 
 import { checkOptions } from '../options/validate.js';
@@ -54,22 +62,48 @@ export function instrumentBreaker(
   ) as InstrumentedBreaker;
   instrumented.execute = async function execute<T>(fn: () => Promise<T> | T): Promise<T> {
     let call: { phase: number; state: TracedBreakerState } | undefined;
-    const run = async (): Promise<T> => {
+    let outcome: { error: unknown; failed: boolean } | undefined;
+    /** Whether the breaker took the function's promise inside `execute`, so its reaction comes first. */
+    let watched = false;
+    const record = () => {
+      if (call === undefined || outcome === undefined) return;
+      recorder.settled(call, outcome.error, outcome.failed);
+      outcome = undefined;
       recorder.observe(traced(breaker.state));
-      const admitted = recorder.admitted();
-      call = admitted;
-      let value: T;
-      try {
-        value = await fn();
-      } catch (error) {
-        recorder.settled(admitted, error, true);
-        throw error;
-      }
-      recorder.settled(admitted, undefined, false);
-      return value;
     };
+    const settle = (error: unknown, failed: boolean) => {
+      outcome = { error, failed };
+      if (!watched) record();
+    };
+    let given: Promise<T> | undefined;
+    const run = (): Promise<T> => {
+      given = (async () => {
+        recorder.observe(traced(breaker.state));
+        call = recorder.admitted();
+        let value: T;
+        try {
+          value = await fn();
+        } catch (error) {
+          settle(error, true);
+          throw error;
+        }
+        settle(undefined, false);
+        return value;
+      })();
+      return given;
+    };
+    let pending: Promise<T>;
     try {
-      return await breaker.execute(run);
+      pending = breaker.execute(run);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    if (given !== undefined) {
+      watched = true;
+      given.then(record, record);
+    }
+    try {
+      return await pending;
     } catch (error) {
       if (call === undefined) {
         recorder.observe(traced(breaker.state));
@@ -77,6 +111,7 @@ export function instrumentBreaker(
       }
       throw error;
     } finally {
+      record();
       recorder.observe(traced(breaker.state));
     }
   };
