@@ -8,7 +8,8 @@
  * semaphore, which opossum counts as a failure) or by the action being called
  * (admitted). The adapter sees that last one by wrapping the breaker's action
  * in place. Outcomes: the action's promise settling (the adapter's reaction
- * runs before opossum's, so results are traced before opossum reacts),
+ * has the shape of opossum's and runs just before it, so each result is traced
+ * right before opossum acts on it, also when several settle in one burst),
  * classified by the breaker's own `errorFilter` as opossum does, or opossum's
  * `timeout` event (args) when its timer fires first. Transitions: `open`,
  * `halfOpen`, `close` (traced with the event's name as the reason: opossum does
@@ -169,17 +170,18 @@ export function instrumentOpossum<B extends OpossumBreaker>(
       settle(call, error, isFailure(error, rest));
       throw error;
     }
-    // Registered before opossum's own reaction to `p`, so the result is traced before opossum acts on it.
-    Promise.resolve(p).then(
-      () => {
+    // The shape of opossum's own reaction to `p` (`p.then(onSuccess).catch(onError)`, so it
+    // takes a failure one reaction later than a success), registered just before it: each
+    // result is traced right before opossum acts on it, even when several settle in one burst.
+    Promise.resolve(p)
+      .then(() => {
         calls.delete(args);
         settle(call, undefined, false);
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         calls.delete(args);
         settle(call, error, isFailure(error, rest));
-      },
-    );
+      });
     return p;
   };
 
