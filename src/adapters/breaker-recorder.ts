@@ -3,9 +3,10 @@
  * rejections, state changes) into faultline's breaker trace events, so that
  * `invariants.breaker()` judges any breaker. It numbers phases itself (one per
  * observed transition) and reports a call's result with the phase it was
- * admitted in. Results are reported when the call's function settles, before
- * the breaker sees them, and transitions as soon as they are observed, so the
- * trace keeps the order in which the breaker saw them.
+ * admitted in. Adapters report a result at the moment the breaker takes it
+ * (just before it acts on it, or just after with the state it left) and
+ * transitions as soon as they are observed, so the trace keeps the order in
+ * which the breaker saw them, also when several results settle in one burst.
  */
 import { ConfigError } from '../errors/config-error.js';
 import { checkOptions, finiteAtLeast, integerAtLeast, numberInRange, oneOf } from '../options/validate.js';
@@ -151,7 +152,7 @@ export class BreakerRecorder {
     });
   }
 
-  /** Reports a call's result (as its function settles, before the breaker reacts). */
+  /** Reports a call's result (when the breaker takes it); a success may carry the error it was counted from. */
   settled(call: { phase: number; state: TracedBreakerState }, error: unknown, failed: boolean): void {
     if (failed) {
       this.trace.emit('breaker.failure', this.name, {
