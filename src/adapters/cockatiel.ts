@@ -131,7 +131,13 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     return call;
   };
   const told: Told[] = [];
-  const restoreStrategy = strategy ? tellOutcomes(strategy, told, recorder) : () => {};
+  // A policy without cockatiel's strategy (a stand-in): outcomes are traced as reported.
+  const tells = typeof strategy?.success === 'function' && typeof strategy.failure === 'function';
+  const restoreStrategy = tells ? tellOutcomes(strategy, told, recorder) : () => {};
+  const queue = (call: Call | undefined, error: unknown, failed: boolean) => {
+    if (tells) told.push({ call, error });
+    else if (call) recorder.settled(call, error, failed);
+  };
   const subscriptions = [
     policy.onHalfOpen(() => {
       recorder.observe('half-open', 'onHalfOpen');
@@ -144,12 +150,12 @@ export function instrumentCockatiel<P extends CockatielBreakerPolicy>(
     }),
     // Every handled outcome is queued, paired or not, so the queue stays aligned with cockatiel's.
     policy.onSuccess(() => {
-      told.push({ call: take(), error: undefined });
+      queue(take(), undefined, false);
     }),
     policy.onFailure(({ handled, reason }) => {
       const call = take();
       const error = 'error' in reason ? reason.error : reason.value;
-      if (handled) told.push({ call, error });
+      if (handled) queue(call, error, true);
       else if (call?.state === 'half-open') recorder.settled(call, error, false);
       else if (call) recorder.ignored(call, error);
     }),

@@ -303,6 +303,29 @@ describe('instrumentCockatiel', () => {
     });
   });
 
+  it('traces outcomes as reported for a stand-in policy without a counting strategy', async () => {
+    const result = await run(async (sim) => {
+      const successes: ((d: { duration: number }) => void)[] = [];
+      const none = { dispose() {} };
+      const standIn = {
+        state: 0,
+        async execute<T>(fn: (c: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> {
+          const value = await fn({ signal: new AbortController().signal });
+          for (const l of successes) l({ duration: 0 });
+          return value;
+        },
+        onHalfOpen: () => none,
+        onStateChange: () => none,
+        onSuccess: (l: (d: { duration: number }) => void) => (successes.push(l), none),
+        onFailure: () => none,
+      };
+      const policy = instrumentCockatiel(sim, 'c', standIn, { failureThreshold: 1, timeout: 10 });
+      expect(await policy.execute(() => 'ok')).toBe('ok');
+    });
+    expect(result.trace.ofKind('breaker.success')).toHaveLength(1);
+    expect(invariants.breaker().check(result.trace)).toEqual([]);
+  });
+
   it('same seed, same trace hash', async () => {
     const once = () =>
       simulate({ seed: 11 }, (sim) =>
