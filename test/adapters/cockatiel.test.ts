@@ -316,7 +316,10 @@ describe('instrumentCockatiel', () => {
         },
         onHalfOpen: () => none,
         onStateChange: () => none,
-        onSuccess: (l: (d: { duration: number }) => void) => (successes.push(l), none),
+        onSuccess: (l: (d: { duration: number }) => void) => {
+          successes.push(l);
+          return none;
+        },
         onFailure: () => none,
       };
       const policy = instrumentCockatiel(sim, 'c', standIn, { failureThreshold: 1, timeout: 10 });
