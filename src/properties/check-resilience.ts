@@ -17,6 +17,7 @@ import type { SimulateOptions } from '../simulators/kernel/simulate-options.js';
 import { callingTest } from '../simulators/kernel/vitest-test.js';
 import type { Sim } from '../simulators/sim.js';
 import type { Trace } from '../trace/trace.js';
+import { type CheckProgress, ProgressTracker } from './check-progress.js';
 import { FAILURES_DIR, forgetFailure, savedFailures, writePropertyFailure } from './failure-store.js';
 import type { Invariant, Violation } from './invariant.js';
 import { invariants as catalog } from './invariants/index.js';
@@ -49,6 +50,13 @@ export interface CheckResilienceOptions<A extends Record<string, fc.Arbitrary<un
   name?: string;
   /** The graveyard directory, or `false` to neither save nor replay failures. Default `.faultline/failures`. */
   failures?: string | false;
+  /**
+   * Progress of a long check. `true` (default): once the check has taken 3 s, a line on
+   * stderr every 3 s (runs done, runs/s, ETA; then the shrinking), and a closing line; a
+   * quicker check prints nothing. `false`: silent. A function: called after every run
+   * and shrink candidate with a `CheckProgress`.
+   */
+  progress?: boolean | ((progress: CheckProgress) => void);
 }
 
 /** What a passing check reports. */
@@ -92,6 +100,7 @@ const KEYS = [
   'simulate',
   'name',
   'failures',
+  'progress',
 ];
 const SEED_MAX = 2 ** 31 - 1;
 
@@ -176,6 +185,15 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
   const keys = Object.keys(arbitraries).sort();
   const name = o.name ?? test?.names[0] ?? `property(${keys.join(', ')})`;
   const dir = o.failures === undefined ? FAILURES_DIR : o.failures;
+  const progressOption = o.progress ?? true;
+  if (typeof progressOption !== 'boolean' && typeof progressOption !== 'function') {
+    throw new ConfigError(
+      'checkResilience({ progress })',
+      progressOption,
+      'true, false or a function (progress) => void',
+    );
+  }
+  const onProgress = progressOption === true ? 'print' : progressOption || undefined;
 
   const runOnce = async (values: ValuesOf<A>, seed: number): Promise<RunFailure | undefined> => {
     let trace: Trace | undefined;
@@ -228,11 +246,15 @@ export async function checkResilience<A extends Record<string, fc.Arbitrary<unkn
     fc.record(arbitraries) as fc.Arbitrary<ValuesOf<A>>,
     fc.noShrink(fc.integer({ min: 0, max: SEED_MAX })),
   );
+  const progress = new ProgressTracker(name, numRuns, onProgress);
   const property = fc.asyncProperty(input, async ([values, seed]) => {
     const found = await runOnce(values, seed);
+    progress.ran(found !== undefined);
     if (found !== undefined) throw new Error(found.violations.map((v) => v.message).join('; '));
   });
   const details = await fc.check(property, { numRuns, seed: fcSeed, path: o.path, endOnFailure: false });
+  progress.end();
+  if (progress.callbackError !== undefined) throw progress.callbackError;
   if (!details.failed) return { numRuns: details.numRuns, replayed };
   if (details.counterexample === null) {
     throw new Error(

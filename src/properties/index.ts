@@ -6,6 +6,7 @@
  */
 export * as fc from 'fast-check';
 export * from './arbitraries/index.js';
+export type { CheckProgress } from './check-progress.js';
 export {
   type CheckResilienceOptions,
   type CheckResilienceReport,

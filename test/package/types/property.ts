@@ -12,7 +12,7 @@ const mine: Invariant = invariants.define('has events', (trace) => trace.length 
 const n: fc.Arbitrary<number> = fc.integer();
 void [seq, mine, n];
 
-import { arb, checkResilience, type ResilienceCheckError } from 'faultline/property';
+import { arb, type CheckProgress, checkResilience, type ResilienceCheckError } from 'faultline/property';
 
 await checkResilience({
   arbitraries: {
@@ -27,4 +27,5 @@ await checkResilience({
   },
   invariants: [invariants.breaker()],
   numRuns: 10,
+  progress: (p: CheckProgress) => void (p.phase === 'shrinking' ? p.shrinks : p.runs),
 }).catch((e: ResilienceCheckError) => e.violations);
