@@ -23,7 +23,7 @@ const dist = <T>(path: string): Promise<T> => import(new URL(`../dist/cli/${path
 const { loadScenario } = await dist<typeof import('../src/cli/load-scenario.js')>('load-scenario.js');
 const { execute } = await dist<typeof import('../src/cli/execute.js')>('execute.js');
 const scenario = await loadScenario(file);
-for (let s = 0; s < 50; s++) await execute(scenario, { seed: 900_000 + s });
+for (let s = 0; s < 50; s++) await execute(scenario, { file, seed: 900_000 + s });
 
 const counts = { minor: 0, major: 0, other: 0, pauseMs: 0 };
 const obs = new PerformanceObserver((list) => {
@@ -59,6 +59,7 @@ let events = 0;
 let failed = 0;
 for (let n = 0; n < runs; n++) {
   const run = await execute(scenario, {
+    file,
     seed: 1 + n,
     invariants: process.env.FAULTLINE_ALLOC_INVARIANTS !== '0',
   });

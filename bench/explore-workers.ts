@@ -52,12 +52,12 @@ async function inProcess(ms: number): Promise<{ plain: number; hashed: number; p
   const { execute } = await dist<typeof import('../src/cli/execute.js')>('execute.js');
   const scenario = await loadScenario(file);
   const measure = async (hash: boolean, from: number) => {
-    for (let s = 0; s < 30; s++) await execute(scenario, { seed: from - 1 - s });
+    for (let s = 0; s < 30; s++) await execute(scenario, { file, seed: from - 1 - s });
     const cpu = process.cpuUsage();
     const began = performance.now();
     let n = 0;
     while (performance.now() - began < ms) {
-      const run = await execute(scenario, { seed: from + n++ });
+      const run = await execute(scenario, { file, seed: from + n++ });
       if (hash) void run.result?.trace.hash;
     }
     const used = process.cpuUsage(cpu);

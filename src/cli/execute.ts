@@ -1,27 +1,40 @@
+import type { Seed } from '../random/random.js';
 import type { InvariantResult } from '../report/html-report.js';
-import type { Scenario } from '../simulators/kernel/scenario.js';
+import { type Scenario, type ScenarioOptions, scenarioRunWithSeed } from '../simulators/kernel/scenario.js';
+import { canonicalSeed, DEFAULT_SEED } from '../simulators/kernel/seed.js';
 import type { SimulationResult } from '../simulators/kernel/simulation-result.js';
 import { checkInvariants, violationText } from './check-invariants.js';
+import { replayCommand } from './replay-command.js';
+import { withoutSeedEnv } from './seed-env.js';
 
 /*
  * One run of a scenario as the command sees it: the result, or the kernel
  * error that stopped it (deadlock, limit, non-determinism), and whether it
  * counts as a failure: the body threw, the kernel stopped the run, or the
  * trace violates an invariant of the default catalog (`invariants.all()`).
+ *
+ * The run has exactly the seed the command names: `FAULTLINE_SEED` and
+ * `FAULTLINE_RUN` never apply (see seed-env.ts), and a kernel error's rerun
+ * command is the command's own `faultline replay <file> --seed <n>`.
  */
 
 export interface RunRequest {
-  /** Default: the scenario's `seed` option, else `FAULTLINE_SEED`, else 1. */
-  readonly seed?: number | string | undefined;
+  /** The scenario file as replay commands name it. */
+  readonly file: string;
+  /** The seed to run. Default: the scenario's `seed` option, else 1 (never `FAULTLINE_SEED`). */
+  readonly seed?: Seed | undefined;
   /** Virtual time to run to (overrides the scenario's `until`). */
-  readonly until?: number;
-  readonly swarm?: boolean;
+  readonly until?: number | undefined;
+  readonly swarm?: boolean | undefined;
   /** Judge the trace with `invariants.all()` (a violation fails the run). Default true. */
-  readonly invariants?: boolean;
+  readonly invariants?: boolean | undefined;
+  /** The rerun command kernel errors carry. Default: `faultline replay <file> --seed <n>` (with `--until`, `--swarm`). */
+  readonly replay?: string | undefined;
 }
 
 export interface Execution {
-  readonly seed: number | string | undefined;
+  /** The seed that ran. */
+  readonly seed: Seed;
   readonly failed: boolean;
   /** Why it failed: the error's message (first line kept short by callers). */
   readonly reason: string | undefined;
@@ -37,20 +50,30 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
+/** The seed a request runs: its own, else the scenario's `seed` option, else 1. */
+export function requestSeed(scenario: Scenario, request: Pick<RunRequest, 'seed'>): Seed {
+  return canonicalSeed(request.seed ?? scenario.options.seed ?? DEFAULT_SEED);
+}
+
 export async function execute(scenario: Scenario, request: RunRequest): Promise<Execution> {
-  const overrides: Record<string, unknown> = {};
-  if (request.seed !== undefined) overrides.seed = request.seed;
+  const seed = requestSeed(scenario, request);
+  const overrides: ScenarioOptions & { seed: Seed } = { seed };
   if (request.until !== undefined) overrides.until = request.until;
   if (request.swarm) overrides.swarm = true;
+  const rerun =
+    request.replay ?? replayCommand(request.file, seed, { swarm: request.swarm, until: request.until });
+  const runWithSeed = scenarioRunWithSeed(scenario);
   try {
-    const result = await scenario.run(overrides);
+    const result = runWithSeed
+      ? await runWithSeed(overrides, rerun)
+      : // A scenario from an older copy of faultline: its `run` reads the variables, so unset them.
+        await withoutSeedEnv(() => scenario.run(overrides));
     const invariants = request.invariants === false ? undefined : checkInvariants(result.trace);
     const violated = invariants ? violationText(invariants) : undefined;
     const failed = result.outcome === 'failed' || violated !== undefined;
     const reason = result.outcome === 'failed' ? errorText(result.error) : violated;
-    return { seed: result.seed, failed, reason, result, kernelError: undefined, invariants };
+    return { seed, failed, reason, result, kernelError: undefined, invariants };
   } catch (error) {
-    const seed = (error as { seed?: number | string } | null)?.seed ?? request.seed;
     return {
       seed,
       failed: true,

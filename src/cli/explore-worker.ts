@@ -16,6 +16,8 @@ import { type ThreadUsage, threadUsage } from './thread-usage.js';
 
 export interface ExploreTask {
   readonly file: string;
+  /** The scenario file as replay commands name it (in kernel errors). */
+  readonly replayFile: string;
   readonly seeds: readonly number[];
   readonly until?: number;
   readonly swarm?: boolean;
@@ -84,6 +86,7 @@ async function runBatch(task: ExploreTask): Promise<BatchResult> {
   const verdicts: SeedVerdict[] = [];
   for (const seed of task.seeds) {
     const run = await execute(scenario, {
+      file: task.replayFile,
       seed,
       until: task.until,
       swarm: task.swarm,

@@ -22,6 +22,8 @@ import { type ThreadUsage, threadUsage } from './thread-usage.js';
 export interface ExploreRun {
   /** Absolute path of the scenario file. */
   readonly file: string;
+  /** The scenario file as replay commands name it (in kernel errors). Default: `file`. */
+  readonly replayFile?: string;
   readonly seeds: readonly number[];
   readonly workers: number;
   /** Seeds per task. Default: adaptive (about 75 ms of running per task). */
@@ -153,6 +155,7 @@ export async function explore(run: ExploreRun): Promise<ExploreOutcome> {
       const index = dispatched++;
       const task: ExploreTask = {
         file: run.file,
+        replayFile: run.replayFile ?? run.file,
         seeds: slice,
         until: run.until,
         swarm: run.swarm,

@@ -5,7 +5,8 @@ import { durationValue, integerValue, seedValue, shardValue } from './values.js'
  * The `faultline` command line: `run`, `explore`, `replay`, `report`. Argument
  * parsing is commander's (unknown options and bad values are errors that name
  * the option); each action resolves to the process exit code. Commands are
- * imported when run, so `--help` and argument errors answer at once.
+ * imported when run, so `--help` and argument errors answer at once. Every
+ * run has the seed the command names, never `FAULTLINE_SEED` (see seed-env.ts).
  */
 
 export type Exit = (code: number) => void;
@@ -43,7 +44,11 @@ export function createProgram(version: string, exit: Exit): Command {
         .command('run')
         .description('run a scenario file once and print its timeline and summary (exit code 1 on failure)')
         .argument('<file>', 'scenario file (.ts or .js) whose default export is scenario(...)')
-        .option('--seed <n>', "seed (default: the scenario's, else FAULTLINE_SEED, else 1)", seedValue)
+        .option(
+          '--seed <n>',
+          "seed (default: the scenario's seed option, else 1; FAULTLINE_SEED is ignored)",
+          seedValue,
+        )
         .option('--until <duration>', 'run until this virtual time, e.g. 10m', durationValue)
         .option('--swarm', 'swarm testing: every service also gets faults.swarm()')
         .option('--no-invariants', 'do not judge the trace with the invariant catalog (invariants.all())'),

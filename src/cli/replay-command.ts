@@ -4,9 +4,13 @@ export function replayCommand(
   seed: number | string,
   options: { swarm?: boolean | undefined; until?: number | undefined } = {},
 ): string {
-  const quoted = /^[\w./:=@%+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
-  let command = `faultline replay ${quoted} --seed ${seed}`;
+  let command = `faultline replay ${shellArg(file)} --seed ${seed}`;
   if (options.until !== undefined) command += ` --until ${options.until}ms`;
   if (options.swarm) command += ' --swarm';
   return command;
+}
+
+/** `text` as one shell word (quoted when it needs to be). */
+export function shellArg(text: string): string {
+  return /^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,7 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs the built bin (`npm test` builds first) and never rejects: exit code and output. */
+/**
+ * Runs the built bin (`npm test` builds first) and never rejects: exit code and output.
+ * The child gets this process's environment without `FAULTLINE_SEED` / `FAULTLINE_RUN`
+ * (a test that wants them passes them in `env`).
+ */
 export function faultline(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
@@ -13,7 +17,11 @@ export function faultline(
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: options.cwd ?? process.cwd(), env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 },
+      {
+        cwd: options.cwd ?? process.cwd(),
+        env: { ...process.env, FAULTLINE_SEED: undefined, FAULTLINE_RUN: undefined, ...options.env },
+        maxBuffer: 64 << 20,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

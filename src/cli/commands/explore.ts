@@ -7,6 +7,7 @@ import { loadScenario } from '../load-scenario.js';
 import { firstLines, print } from '../output.js';
 import { Progress } from '../progress.js';
 import { replayCommand } from '../replay-command.js';
+import { noteIgnoredSeedEnv } from '../seed-env.js';
 import type { Shard } from '../values.js';
 
 export interface ExploreOptions {
@@ -44,8 +45,10 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
   const inside = relative(process.cwd(), absolute);
   // Relative to the working directory (as CI and a laptop share the repository layout), unless outside it.
   const shown = inside === '' || inside.startsWith('..') ? absolute : inside;
-  const replay = (seed: number) => replayCommand(shown, seed, { swarm: options.swarm, until: options.until });
+  const replay = (seed: number | string) =>
+    replayCommand(shown, seed, { swarm: options.swarm, until: options.until });
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
+  noteIgnoredSeedEnv((seed) => `to run seed ${seed} alone: ${replay(seed)}`);
   print(
     `faultline explore ${shown} · scenario "${scenario.name}" · ${seeds.length} seeds from ${options.firstSeed}${shardText}${options.swarm ? ' · swarm' : ''} · ${workers} worker(s)`,
   );
@@ -75,6 +78,7 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
   try {
     outcome = await explore({
       file: absolute,
+      replayFile: shown,
       seeds,
       workers,
       batch: options.batch,

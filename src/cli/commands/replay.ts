@@ -8,6 +8,8 @@ import { errorText, execute } from '../execute.js';
 import { failureScenarioPath, readFailure, readFailureTrace } from '../failure-file.js';
 import { loadScenario } from '../load-scenario.js';
 import { type FileOptions, print, type ShowOptions, showExecution, writeFiles } from '../output.js';
+import { shellArg } from '../replay-command.js';
+import { envWithoutSeed, noteIgnoredSeedEnv } from '../seed-env.js';
 
 export interface ReplayOptions extends ShowOptions, FileOptions {
   seed?: number;
@@ -23,14 +25,18 @@ export interface ReplayOptions extends ShowOptions, FileOptions {
  * Exit code as `run`: 1 when the run failed.
  */
 export async function replayCommand(target: string, options: ReplayOptions): Promise<number> {
-  if (target.endsWith('.json')) return replayFailure(target, options);
+  if (target.endsWith('.json')) {
+    noteIgnoredSeedEnv();
+    return replayFailure(target, options);
+  }
+  noteIgnoredSeedEnv((seed) => `to replay seed ${seed}: faultline replay ${shellArg(target)} --seed ${seed}`);
   if (options.seed === undefined) {
     throw new CliError(
       `replay of a scenario file needs --seed <n> (e.g. faultline replay ${target} --seed 42), or give a failure file from .faultline/failures/`,
     );
   }
   const scenario = await loadScenario(target);
-  const run = await execute(scenario, options);
+  const run = await execute(scenario, { ...options, file: target });
   print(`faultline replay ${target} · scenario "${scenario.name}" · seed ${run.seed}`);
   showExecution(run, options);
   if (run.result)
@@ -50,10 +56,13 @@ async function replayFailure(path: string, options: ReplayOptions): Promise<numb
   const file = failureScenarioPath(failure);
   const scenario = await loadScenario(file);
   const run = await execute(scenario, {
+    file,
     seed: failure.seed,
     until: failure.until,
     swarm: failure.swarm,
     invariants: options.invariants,
+    // The command the failure was recorded with: a kernel error then reads exactly as recorded.
+    replay: typeof failure.replay === 'string' ? failure.replay : undefined,
   });
   print(`faultline replay ${path} · scenario "${scenario.name}" (${file}) · seed ${failure.seed}`);
   print(`recorded failure: ${failure.error.split('\n')[0]}`);
@@ -120,6 +129,7 @@ function replayProperty(path: string): number {
   print(`faultline replay ${path} · property "${failure.name}" · seed ${failure.seed}`);
   print(`recorded failure: ${failure.error.split('\n')[0]}`);
   print(`running: ${failure.replay}`);
-  const child = spawnSync(failure.replay, { shell: true, stdio: 'inherit' });
+  // The command sets the variables it needs; ones inherited from this shell would change its runs.
+  const child = spawnSync(failure.replay, { shell: true, stdio: 'inherit', env: envWithoutSeed() });
   return child.status ?? 1;
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors/config-error.js';
+import type { Seed } from '../../random/random.js';
 import type { Sim } from '../sim.js';
-import { simulate } from './simulate.js';
+import { simulate, simulateWithSeed } from './simulate.js';
 import { resolveOptions, type SimulateOptions } from './simulate-options.js';
 import type { SimulationResult } from './simulation-result.js';
 
@@ -12,6 +13,14 @@ import type { SimulationResult } from './simulation-result.js';
  */
 
 const BRAND = Symbol.for('faultline.scenario');
+// Registered, like BRAND, so the command finds it on a scenario from another installed copy.
+const RUN_WITH_SEED = Symbol.for('faultline.scenario.runWithSeed');
+
+/** @internal How the `faultline` command runs a scenario (see `scenarioRunWithSeed`). */
+export type RunWithSeed = (
+  overrides: ScenarioOptions & { seed: Seed },
+  rerun: string,
+) => Promise<SimulationResult<unknown>>;
 
 /** Options of a scenario: those of `simulate` (its `seed` is the default seed of `run`). */
 export type ScenarioOptions = Omit<SimulateOptions, 'name'>;
@@ -56,7 +65,7 @@ export function scenario<T>(
   }
   resolveOptions({ ...options, name }, options.seed ?? 1);
   const frozen = Object.freeze({ ...options });
-  return Object.freeze({
+  const value: Scenario<T> = {
     [BRAND]: true,
     name,
     body,
@@ -64,7 +73,24 @@ export function scenario<T>(
     run(overrides: ScenarioOptions = {}): Promise<SimulationResult<T>> {
       return simulate({ ...frozen, ...overrides, name }, body);
     },
-  });
+  } as Scenario<T>;
+  const runWithSeed: RunWithSeed = (overrides, rerun) =>
+    simulateWithSeed({ ...frozen, ...overrides, name }, body, rerun);
+  // Not enumerable: a scenario prints and compares as before.
+  Object.defineProperty(value, RUN_WITH_SEED, { value: runWithSeed });
+  return Object.freeze(value);
+}
+
+/**
+ * @internal The way the `faultline` command runs a scenario: at exactly
+ * `overrides.seed` (`FAULTLINE_SEED` and `FAULTLINE_RUN` do not apply, so
+ * the seed it prints is the seed that ran), with `rerun` (its own replay
+ * command) in kernel errors. `undefined` for a scenario made by a copy of
+ * faultline older than this one.
+ */
+export function scenarioRunWithSeed(value: Scenario): RunWithSeed | undefined {
+  const run = (value as unknown as Record<symbol, unknown>)[RUN_WITH_SEED];
+  return typeof run === 'function' ? (run as RunWithSeed) : undefined;
 }
 
 /** True for values made by `scenario()` (from any installed copy of faultline). */
