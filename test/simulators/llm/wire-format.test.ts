@@ -198,7 +198,7 @@ describe('the provider registry', () => {
   });
 
   it('refuses a provider that is not registered, naming the registered ones', async () => {
-    await simulate({ seed: 1 }, async (sim) => {
+    const result = await simulate({ seed: 1 }, async (sim) => {
       const ctx = { clock: sim.clock, random: sim.rootRandom, trace: sim.trace };
       let error: unknown;
       try {
@@ -209,6 +209,7 @@ describe('the provider registry', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toContain("'openai' or 'anthropic'");
     });
+    expect(result.error).toBeUndefined();
   });
 
   it('keeps provider names out of the LLM service: no comparison with a provider name outside its own file', () => {
