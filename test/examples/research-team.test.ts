@@ -62,6 +62,7 @@ describe('research team (the seed end-to-end flow)', () => {
     const searchErrors = result.trace
       .ofKind('service.end')
       .filter((e) => e.actor === 'web_search' && e.data?.outcome === 'error');
+    expect(searchErrors.length).toBeGreaterThan(0);
     for (const e of searchErrors) {
       expect(e.t).toBeGreaterThanOrEqual(360_000);
       expect(e.t).toBeLessThan(480_000 + 5_000);

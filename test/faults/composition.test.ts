@@ -149,6 +149,7 @@ describe('determinism of fault decisions', () => {
       .map((e) => e.data?.call);
     // every call the errors fault failed before is still failed (by errors, or by reset which outranks it)
     expect(resetAfter.length).toBeGreaterThan(0);
+    expect(erroredBefore.size).toBeGreaterThan(0);
     for (const call of erroredBefore) expect(errorsOf(after)).toContain(call);
   });
 });
