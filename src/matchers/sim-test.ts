@@ -1,8 +1,9 @@
 /*
  * `simTest`: a vitest test whose body runs inside `simulate`. A body that throws
  * (an assertion included) fails the test with the seed and the rerun command
- * appended to its message; kernel failures (deadlock, limits, non-determinism)
- * already carry both.
+ * appended to its message, and so does a body `until` stopped before it
+ * returned (the assertions after that point never ran); kernel failures
+ * (deadlock, limits, non-determinism) already carry both.
  */
 import { test } from 'vitest';
 import { resolveSeed } from '../simulators/kernel/seed.js';
@@ -10,7 +11,7 @@ import { simulate } from '../simulators/kernel/simulate.js';
 import { resolveOptions, type SimulateOptions } from '../simulators/kernel/simulate-options.js';
 import type { SimulationResult } from '../simulators/kernel/simulation-result.js';
 import type { Sim } from '../simulators/sim.js';
-import { duration } from '../time/duration.js';
+import { duration, formatDuration } from '../time/duration.js';
 import { seedLine } from './report.js';
 import { describeError } from './run-outcome.js';
 
@@ -39,7 +40,8 @@ const TIMEOUT_MARGIN_MS = 5_000;
 const DEFAULT_WALL_TIMEOUT_MS = 60_000;
 
 /**
- * A vitest test that is a simulation.
+ * A vitest test that is a simulation. It fails when the body throws (an `expect`
+ * included) or when `until` stops the body before it returns.
  *
  * @example
  * ```ts
@@ -76,6 +78,16 @@ async function runSimulation(
 ): Promise<void> {
   const result = await simulate(options ?? {}, body);
   if (result.outcome === 'failed') throw withSeed(result.error, result);
+  if (result.outcome === 'stopped') throw new Error(`${stoppedMessage(result)}\n${seedLine(result)}`);
+}
+
+/** A body `until` stopped never ran its end: its assertions there would pass unseen. */
+function stoppedMessage(result: SimulationResult): string {
+  const at = formatDuration(result.stats.virtualTimeMs);
+  return (
+    `the run reached \`until\` (+${at}) before the body returned: the rest of the body, ` +
+    'its assertions included, never ran (raise `until`, or let the body return before it)'
+  );
 }
 
 /** The body's error with `seed <n> — rerun: <command>` as the last line of its message. */
@@ -84,10 +96,12 @@ function withSeed(error: unknown, result: SimulationResult): Error {
   if (error instanceof Error) {
     if (error.message.includes(line)) return error;
     const before = error.message;
+    // Read first: V8 formats `stack` lazily, from the message as it is at the first read.
+    const stack = error.stack;
     try {
       error.message = `${before}\n${line}`;
-      if (typeof error.stack === 'string' && error.stack.includes(before))
-        error.stack = error.stack.replace(before, error.message);
+      if (typeof stack === 'string' && stack.includes(before))
+        error.stack = stack.replace(before, error.message);
       return error;
     } catch {
       // A frozen error: wrap it instead.

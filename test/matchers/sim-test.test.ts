@@ -92,6 +92,12 @@ describe('simTest failures (a child vitest over fixtures/sim-test.fixture.ts)', 
     });
   });
 
+  it('a thrown error gets the seed line once (its stack is read before its message changes)', () => {
+    expect(results.get('an error is thrown')?.message).toBe(
+      "Error: boom\nseed 1 — rerun: FAULTLINE_SEED=1 npx vitest run test/matchers/fixtures/sim-test.fixture.ts -t 'an error is thrown'",
+    );
+  });
+
   it('a thrown non-error becomes an error that says so, with the default seed', () => {
     expect(results.get('a non-error is thrown')?.message).toBe(
       `Error: the simulation body threw the non-error value "plain string"\nseed 1 — rerun: FAULTLINE_SEED=1 npx vitest run test/matchers/fixtures/sim-test.fixture.ts -t 'a non-error is thrown'`,
@@ -112,6 +118,15 @@ describe('simTest failures (a child vitest over fixtures/sim-test.fixture.ts)', 
     expect(message).toContain(
       "Seed stuck; rerun: FAULTLINE_SEED=stuck npx vitest run test/matchers/fixtures/sim-test.fixture.ts -t 'the run deadlocks'",
     );
+  });
+
+  it('a body `until` stopped before it returned fails the test: its assertions never ran', () => {
+    expect(results.get('until stops the body before its assertion')).toEqual({
+      status: 'failed',
+      message:
+        'Error: the run reached `until` (+1m0s) before the body returned: the rest of the body, its assertions included, never ran (raise `until`, or let the body return before it)\n' +
+        "seed 8 — rerun: FAULTLINE_SEED=8 npx vitest run test/matchers/fixtures/sim-test.fixture.ts -t 'until stops the body before its assertion'",
+    });
   });
 
   it('a passing simTest passes', () => {
