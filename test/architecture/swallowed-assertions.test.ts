@@ -16,7 +16,9 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(__dirname, '../..');
 const RUNS = new Set(['simulate', 'simulateHttp', 'simulateWithSeed']);
 /** Reading one of these on a result tells a failing body apart from a passing one. */
-const OUTCOME = /^(error|outcome|value|unwrap)$/;
+const OUTCOME_ALL = /^(error|outcome|value|unwrap)$/;
+/** With `until`, a body can also be stopped (`error` stays undefined): `error` alone is not enough. */
+const OUTCOME_UNTIL = /^(outcome|value|unwrap)$/;
 /** What may follow `expect(result)` to read the outcome. */
 const OUTCOME_MATCHERS = /^(\.not)?\.(toHaveSucceeded|toHaveFailedWith|toHaveCompletedWithin)\(|^\.rejects\./;
 
@@ -118,7 +120,7 @@ function scan(name: string, code: string): Scan {
       );
       if (wraps) {
         const checks = nodes(fn).some(
-          (n) => ts.isPropertyAccessExpression(n) && OUTCOME.test(n.name.text) && n.name.text !== 'value',
+          (n) => ts.isPropertyAccessExpression(n) && OUTCOME_ALL.test(n.name.text) && n.name.text !== 'value',
         );
         wrappers.set(fnName, checks);
         grew = true;
@@ -136,7 +138,7 @@ function scan(name: string, code: string): Scan {
   };
 
   /** Whether the value of `call` (a run's result, maybe awaited) has its outcome read. */
-  const checked = (call: ts.Expression, depth = 0): boolean => {
+  const checked = (call: ts.Expression, depth = 0, evidence = OUTCOME_ALL): boolean => {
     let n: ts.Node = call;
     while (
       ts.isAwaitExpression(n.parent) ||
@@ -146,11 +148,11 @@ function scan(name: string, code: string): Scan {
     )
       n = n.parent;
     const p = n.parent;
-    if (ts.isPropertyAccessExpression(p) && p.expression === n) return OUTCOME.test(p.name.text);
+    if (ts.isPropertyAccessExpression(p) && p.expression === n) return evidence.test(p.name.text);
     if (ts.isCallExpression(p) && text(p.expression) === 'expect') return OUTCOME_MATCHERS.test(after(p));
     if (ts.isVariableDeclaration(p)) {
       if (ts.isObjectBindingPattern(p.name))
-        return p.name.elements.some((e) => OUTCOME.test((e.propertyName ?? e.name).getText(sf)));
+        return p.name.elements.some((e) => evidence.test((e.propertyName ?? e.name).getText(sf)));
       if (!ts.isIdentifier(p.name)) return false;
       const v = p.name.text;
       let scope: ts.Node = p;
@@ -160,7 +162,7 @@ function scan(name: string, code: string): Scan {
           (ts.isPropertyAccessExpression(m) &&
             ts.isIdentifier(m.expression) &&
             m.expression.text === v &&
-            OUTCOME.test(m.name.text)) ||
+            evidence.test(m.name.text)) ||
           (ts.isCallExpression(m) &&
             text(m.expression) === 'expect' &&
             m.arguments[0] !== undefined &&
@@ -175,7 +177,7 @@ function scan(name: string, code: string): Scan {
     const fnName = returned && fn ? nameOf(fn as Fn) : undefined;
     if (fnName && depth < 3) {
       const sites = calls(sf).filter((c) => text(c.expression) === fnName);
-      return sites.length > 0 && sites.every((c) => checked(c, depth + 1));
+      return sites.length > 0 && sites.every((c) => checked(c, depth + 1, evidence));
     }
     return false;
   };
@@ -192,7 +194,8 @@ function scan(name: string, code: string): Scan {
     if (RUNS.has(callee) || wrappers.has(callee)) {
       if (!bodies.some(asserts)) continue;
       assertingRuns++;
-      if (wrappers.get(callee) !== true && !checked(c))
+      const until = c.arguments[0] !== undefined && /\buntil:/.test(text(c.arguments[0]));
+      if (wrappers.get(callee) !== true && !checked(c, 0, until ? OUTCOME_UNTIL : OUTCOME_ALL))
         report(c, `${callee}(…) body asserts, but the test never reads the run's outcome (result.error)`);
     } else if (/(^|\.)workload\.\w+$/.test(callee) && bodies.some(asserts)) {
       report(c, `${callee}(…) request asserts: a failed request is only counted`);
@@ -240,10 +243,15 @@ describe('assertions a run would swallow', () => {
       flagged(`it('t', () => { sim.spawn('x', () => { expect(1).toBe(2); }, { allowFailure: true }); });`),
     ).toHaveLength(1);
     expect(flagged(`sim.service('s', { handle: (r) => { expect(r).toBe(2); } });`)).toHaveLength(1);
+    // `until` may stop the body with `error` undefined: the outcome must be read
+    expect(
+      flagged(`const r = await simulate({ until: '1m' }, ${body}); expect(r.error).toBeUndefined();`),
+    ).toHaveLength(1);
 
     for (const ok of [
       `const r = await simulate({}, ${body}); expect(r.error).toBeUndefined();`,
       `const r = await simulate({}, ${body}); expect(r.outcome).toBe('ok');`,
+      `const r = await simulate({ until: '1m' }, ${body}); expect(r.outcome).toBe('ok');`,
       `const r = await simulate({}, ${body}); expect(r).toHaveSucceeded();`,
       `const { value } = await simulate({}, ${body});`,
       `expect((await simulate({}, ${body})).unwrap()).toBe(1);`,
