@@ -267,7 +267,11 @@ describe('assertions a run would swallow', () => {
   it('no test file has one (each run whose body asserts has its outcome read)', () => {
     let runs = 0;
     const findings = testFiles().flatMap((file) => {
-      const result = scan(relative(ROOT, file), readFileSync(file, 'utf8'));
+      const code = readFileSync(file, 'utf8');
+      // parsing is the cost: skip files that cannot hold a finding
+      if (!/\b(simulate\w*|workload|allowFailure|handle)\b/.test(code) || !/\b(expect|assert)\b/.test(code))
+        return [];
+      const result = scan(relative(ROOT, file), code);
       runs += result.assertingRuns;
       return result.findings;
     });
