@@ -46,7 +46,7 @@ export function createProgram(version: string, exit: Exit): Command {
         .argument('<file>', 'scenario file (.ts or .js) whose default export is scenario(...)')
         .option(
           '--seed <n>',
-          "seed (default: the scenario's seed option, else 1; FAULTLINE_SEED is ignored)",
+          "seed, a number or a text (default: the scenario's seed option, else 1; FAULTLINE_SEED is ignored)",
           seedValue,
         )
         .option('--until <duration>', 'run until this virtual time, e.g. 10m', durationValue)
@@ -102,7 +102,7 @@ export function createProgram(version: string, exit: Exit): Command {
           'rerun a failure file from .faultline/failures/ (checking its trace hash) or a scenario file with --seed',
         )
         .argument('<target>', 'failure.json, or a scenario file together with --seed')
-        .option('--seed <n>', 'seed to replay (with a scenario file)', seedValue)
+        .option('--seed <n>', 'seed to replay, a number or a text (with a scenario file)', seedValue)
         .option('--until <duration>', 'virtual time the run went to (with a scenario file)', durationValue)
         .option('--swarm', 'the run used --swarm (with a scenario file)')
         .option('--no-invariants', 'do not judge the trace with the invariant catalog (invariants.all())'),

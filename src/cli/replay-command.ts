@@ -4,7 +4,7 @@ export function replayCommand(
   seed: number | string,
   options: { swarm?: boolean | undefined; until?: number | undefined } = {},
 ): string {
-  let command = `faultline replay ${shellArg(file)} --seed ${seed}`;
+  let command = `faultline replay ${shellArg(file)} --seed ${shellArg(String(seed))}`;
   if (options.until !== undefined) command += ` --until ${options.until}ms`;
   if (options.swarm) command += ' --swarm';
   return command;

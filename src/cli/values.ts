@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import type { Seed } from '../random/random.js';
+import { canonicalSeed } from '../simulators/kernel/seed.js';
 import { duration } from '../time/duration.js';
 
 /*
@@ -16,10 +18,11 @@ export function integerValue(min: number) {
   };
 }
 
-export const seedValue = (text: string): number => {
-  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text)))
-    throw new InvalidArgumentError('Expected an integer seed, e.g. --seed 42.');
-  return Number(text);
+/** A seed as `simulate` takes it: `42` is the number 42, any other text is a string seed. */
+export const seedValue = (text: string): Seed => {
+  const seed = text.trim();
+  if (seed === '') throw new InvalidArgumentError('Expected a seed: an integer, e.g. --seed 42, or a text.');
+  return canonicalSeed(seed);
 };
 
 export const durationValue = (text: string): number => {

@@ -71,6 +71,21 @@ describe('faultline run and replay under FAULTLINE_SEED', () => {
     expect(selected.stderr).toContain('FAULTLINE_SEED=3 FAULTLINE_RUN=1 are ignored');
   }, 60_000);
 
+  it('takes a text seed as simulate does: run prints a replay line that replays it, quoted when it must be', async () => {
+    const run = await faultline(['run', flaky, '--seed', 'storm 7']);
+    expect(run.stdout).toContain('scenario "flaky llm" · seed storm 7');
+    expect(run.stdout).toContain(`replay: faultline replay ${flaky} --seed 'storm 7'`);
+    const [replayed, numeric] = await Promise.all([
+      faultline(['replay', flaky, '--seed', 'storm 7']),
+      faultline(['run', flaky, '--seed', '8']),
+    ]);
+    expect(hashOf(replayed.stdout)).toBe(hashOf(run.stdout));
+    expect(hashOf(numeric.stdout)).not.toBe(hashOf(run.stdout));
+    const empty = await faultline(['run', flaky, '--seed', ' ']);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain("option '--seed <n>' argument ' ' is invalid. Expected a seed");
+  }, 60_000);
+
   it("run without --seed runs the scenario's seed, not the variable's", async () => {
     const [plain, seeded] = await Promise.all([
       faultline(['run', flaky]),

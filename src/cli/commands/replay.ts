@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readPropertyFailure } from '../../properties/failure-store.js';
+import type { Seed } from '../../random/random.js';
 import { canonicalLine } from '../../trace/canonical.js';
 import { Trace } from '../../trace/trace.js';
 import { CliError } from '../cli-error.js';
@@ -12,7 +13,7 @@ import { shellArg } from '../replay-command.js';
 import { envWithoutSeed, noteIgnoredSeedEnv } from '../seed-env.js';
 
 export interface ReplayOptions extends ShowOptions, FileOptions {
-  seed?: number;
+  seed?: Seed;
   until?: number;
   swarm?: boolean;
   invariants: boolean;

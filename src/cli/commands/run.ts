@@ -1,3 +1,4 @@
+import type { Seed } from '../../random/random.js';
 import { execute } from '../execute.js';
 import { loadScenario } from '../load-scenario.js';
 import { type FileOptions, print, type ShowOptions, showExecution, writeFiles } from '../output.js';
@@ -5,7 +6,7 @@ import { replayCommand, shellArg } from '../replay-command.js';
 import { noteIgnoredSeedEnv } from '../seed-env.js';
 
 export interface RunOptions extends ShowOptions, FileOptions {
-  seed?: number;
+  seed?: Seed;
   until?: number;
   swarm?: boolean;
   invariants: boolean;
