@@ -1,18 +1,34 @@
 /*
  * The undici dispatcher a simulation installs in place of Node's global one.
- * Node's built-in `fetch` looks its dispatcher up on
- * `globalThis[Symbol.for('undici.globalDispatcher.1')]` for every request, so
- * even a reference to the real `fetch` taken before the simulation started (an
- * SDK client created at module load keeps the `fetch` it saw then) arrives
- * here, and is answered by the HTTP bridge instead of the network. The request
- * goes through the bridge's `fetch` (same routing, faults and trace), and the
- * response is streamed back through undici's handler callbacks; undici builds
- * the `Response` the caller sees. A `fetch` given its own `dispatcher` option,
- * and `node:http`/`node:https`, do not come here.
+ * Node's built-in `fetch` looks its dispatcher up on a global symbol for every
+ * request: `Symbol.for('undici.globalDispatcher.1')` up to undici 6 (Node 20),
+ * `Symbol.for('undici.globalDispatcher.2')` from undici 7 in Node (Node 24,
+ * 26), which keeps `.1` for older userland copies. So even a reference to the
+ * real `fetch` taken before the simulation started (an SDK client created at
+ * module load keeps the `fetch` it saw then) arrives here, and is answered by
+ * the HTTP bridge instead of the network. The request goes through the
+ * bridge's `fetch` (same routing, faults and trace), and the response is
+ * streamed back through the handler's callbacks; undici builds the `Response`
+ * the caller sees. A `fetch` given its own `dispatcher` option, and
+ * `node:http`/`node:https`, do not come here.
+ *
+ * Handlers come in two APIs and the dispatcher speaks both, chosen per
+ * handler: undici 6's (`onConnect`, `onHeaders`, `onData`, `onComplete`,
+ * `onError`; Node 20's fetch) and the controller API of undici 7+
+ * (`onRequestStart(controller)`, `onResponseStart`, `onResponseData`,
+ * `onResponseEnd`, `onResponseError`; Node 26's fetch). Both drive the same
+ * exchange: backpressure (`false` from `onHeaders`/`onData`, or
+ * `controller.pause()`) stops reading the bridge's body until resumed, and an
+ * abort (the `abort` given to `onConnect`, or `controller.abort(reason)`)
+ * aborts the bridge's request and ends with the error callback.
  */
 
-/** Where Node's fetch (undici) looks up its global dispatcher. */
-export const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+/** Where undici up to v6 (Node 20's fetch) looks up its global dispatcher. */
+export const GLOBAL_DISPATCHER_V1 = Symbol.for('undici.globalDispatcher.1');
+/** Where undici 7+ (Node 24's and 26's fetch) looks up its global dispatcher. */
+export const GLOBAL_DISPATCHER_V2 = Symbol.for('undici.globalDispatcher.2');
+/** Every global symbol a simulation puts its bridge dispatcher under. */
+export const GLOBAL_DISPATCHERS = [GLOBAL_DISPATCHER_V1, GLOBAL_DISPATCHER_V2] as const;
 
 /** The subset of undici's `DispatchOptions` the bridge reads. */
 interface DispatchOptions {
@@ -23,14 +39,48 @@ interface DispatchOptions {
   body?: string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | null;
 }
 
-/** undici's (v6) dispatch handler callbacks, as Node 20's fetch passes them. */
-interface DispatchHandler {
-  onConnect?(abort: (error?: Error) => void): void;
+/** undici 6's dispatch handler callbacks, as Node 20's fetch passes them. */
+export interface LegacyDispatchHandler {
+  onConnect?(abort: (error?: Error) => void, context?: object): void;
+  onResponseStarted?(): void;
   onHeaders?(status: number, headers: Buffer[], resume: () => void, statusText: string): boolean;
   onData?(chunk: Buffer): boolean;
-  onComplete?(trailers: string[] | null): void;
+  onComplete?(trailers: Buffer[] | null): void;
   onError?(error: Error): void;
 }
+
+/** Response headers or trailers as the controller API passes them: lower-case names. */
+export type DispatchHeaders = Record<string, string | string[]>;
+
+/** The controller undici 7+ hands to a handler (undici's `DispatchController`). */
+export interface DispatchController {
+  readonly aborted: boolean;
+  readonly paused: boolean;
+  readonly reason: Error | null;
+  /** The response head as received: name, value, name, value... */
+  rawHeaders: Buffer[] | null;
+  rawTrailers: Buffer[] | null;
+  abort(reason: Error): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** undici 7+'s dispatch handler callbacks, as Node 26's fetch passes them. */
+export interface ControllerDispatchHandler {
+  onRequestStart(controller: DispatchController, context: object): void;
+  onResponseStarted?(): void;
+  onResponseStart?(
+    controller: DispatchController,
+    status: number,
+    headers: DispatchHeaders,
+    statusText: string,
+  ): void;
+  onResponseData?(controller: DispatchController, chunk: Buffer): void;
+  onResponseEnd?(controller: DispatchController, trailers: DispatchHeaders): void;
+  onResponseError?(controller: DispatchController, error: Error): void;
+}
+
+export type DispatchHandler = LegacyDispatchHandler | ControllerDispatchHandler;
 
 /** A minimal undici `Dispatcher` answering every request with `fetchImpl`. */
 export interface BridgeDispatcher {
@@ -45,13 +95,14 @@ export interface BridgeDispatcher {
  *
  * @example
  * ```ts
- * (globalThis as any)[GLOBAL_DISPATCHER] = createBridgeDispatcher(bridge.fetch);
+ * (globalThis as any)[GLOBAL_DISPATCHER_V2] = createBridgeDispatcher(bridge.fetch);
  * ```
  */
 export function createBridgeDispatcher(fetchImpl: typeof globalThis.fetch): BridgeDispatcher {
   return {
     dispatch(options, handler) {
-      void exchange(fetchImpl, options, handler);
+      const sink = isControllerHandler(handler) ? controllerSink(handler) : legacySink(handler);
+      void exchange(fetchImpl, options, sink);
       return true;
     },
     close: () => Promise.resolve(),
@@ -59,30 +110,128 @@ export function createBridgeDispatcher(fetchImpl: typeof globalThis.fetch): Brid
   };
 }
 
+function isControllerHandler(handler: DispatchHandler): handler is ControllerDispatchHandler {
+  return typeof (handler as ControllerDispatchHandler).onRequestStart === 'function';
+}
+
+/** The exchange's side of the flow control both handler APIs share. */
+interface Flow {
+  /** Reading the bridge's body waits while paused. */
+  paused: boolean;
+  pause(): void;
+  resume(): void;
+  /** Aborts the request: the bridge's fetch is aborted and the handler gets the error. */
+  abort(reason?: Error): void;
+}
+
+/** One handler API, seen from the exchange. */
+interface Sink {
+  start(flow: Flow): void;
+  head(response: Response, raw: Buffer[]): void;
+  data(chunk: Buffer): void;
+  end(): void;
+  error(error: Error): void;
+}
+
+function legacySink(handler: LegacyDispatchHandler): Sink {
+  let flow!: Flow;
+  return {
+    start(f) {
+      flow = f;
+      handler.onConnect?.((error) => flow.abort(error));
+    },
+    head(response, raw) {
+      handler.onResponseStarted?.();
+      if (handler.onHeaders?.(response.status, raw, () => flow.resume(), response.statusText) === false)
+        flow.pause();
+    },
+    data(chunk) {
+      if (handler.onData?.(chunk) === false) flow.pause();
+    },
+    end: () => handler.onComplete?.([]),
+    error: (error) => handler.onError?.(error),
+  };
+}
+
+function controllerSink(handler: ControllerDispatchHandler): Sink {
+  let flow!: Flow;
+  let reason: Error | null = null;
+  const controller: DispatchController = {
+    get aborted() {
+      return reason !== null;
+    },
+    get paused() {
+      return flow.paused;
+    },
+    get reason() {
+      return reason;
+    },
+    rawHeaders: null,
+    rawTrailers: null,
+    abort(error) {
+      if (reason !== null) return;
+      reason = error ?? new DOMException('This operation was aborted', 'AbortError');
+      flow.abort(reason);
+    },
+    pause: () => flow.pause(),
+    resume: () => flow.resume(),
+  };
+  return {
+    start(f) {
+      flow = f;
+      handler.onRequestStart(controller, {});
+    },
+    head(response, raw) {
+      controller.rawHeaders = raw;
+      handler.onResponseStarted?.();
+      handler.onResponseStart?.(
+        controller,
+        response.status,
+        headerObject(response.headers),
+        response.statusText,
+      );
+    },
+    data: (chunk) => handler.onResponseData?.(controller, chunk),
+    end() {
+      controller.rawTrailers = [];
+      handler.onResponseEnd?.(controller, {});
+    },
+    error: (error) => handler.onResponseError?.(controller, error),
+  };
+}
+
 async function exchange(
   fetchImpl: typeof globalThis.fetch,
   options: DispatchOptions,
-  handler: DispatchHandler,
+  sink: Sink,
 ): Promise<void> {
-  const controller = new AbortController();
+  const requestAbort = new AbortController();
   let ended = false;
   const fail = (error: unknown) => {
     if (ended) return;
     ended = true;
-    handler.onError?.(error instanceof Error ? error : new Error(String(error)));
+    sink.error(error instanceof Error ? error : new Error(String(error)));
   };
-  let resumed: (() => void) | undefined;
-  const resume = () => {
-    const wake = resumed;
-    resumed = undefined;
-    wake?.();
+  let wake: (() => void) | undefined;
+  const flow: Flow = {
+    paused: false,
+    pause() {
+      flow.paused = true;
+    },
+    resume() {
+      flow.paused = false;
+      const waiting = wake;
+      wake = undefined;
+      waiting?.();
+    },
+    abort(error) {
+      if (ended) return;
+      requestAbort.abort(error ?? new DOMException('This operation was aborted', 'AbortError'));
+      fail(requestAbort.signal.reason);
+      flow.resume();
+    },
   };
-  handler.onConnect?.((error) => {
-    if (ended) return;
-    controller.abort(error ?? new DOMException('This operation was aborted', 'AbortError'));
-    fail(controller.signal.reason);
-    resume();
-  });
+  sink.start(flow);
   let response: Response;
   try {
     const body = await readRequestBody(options.body);
@@ -92,7 +241,7 @@ async function exchange(
       method: options.method,
       headers: requestHeaders(options.headers),
       body: body as BodyInit | undefined,
-      signal: controller.signal,
+      signal: requestAbort.signal,
     });
   } catch (error) {
     // The bridge rejects like undici, TypeError('fetch failed', { cause }); undici adds that wrapper again.
@@ -104,21 +253,22 @@ async function exchange(
     return;
   }
 
+  // Header values are byte strings: latin1 keeps each character one byte, as undici decodes them.
   const raw: Buffer[] = [];
   response.headers.forEach((value, name) => {
-    raw.push(Buffer.from(name), Buffer.from(value));
+    raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'));
   });
-  let flowing = handler.onHeaders?.(response.status, raw, resume, response.statusText) !== false;
+  sink.head(response, raw);
   if (response.body) {
     const reader = response.body.getReader();
     try {
       for (;;) {
-        if (!flowing) await new Promise<void>((wake) => (resumed = wake));
+        while (flow.paused && !ended) await new Promise<void>((resolve) => (wake = resolve));
         if (ended) return;
         const { done, value } = await reader.read();
         if (ended) return;
         if (done) break;
-        flowing = handler.onData?.(Buffer.from(value.buffer, value.byteOffset, value.byteLength)) !== false;
+        sink.data(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
       }
     } catch (error) {
       // The bridge's body failed as undici's would: TypeError('terminated', { cause }).
@@ -128,7 +278,23 @@ async function exchange(
   }
   if (ended) return;
   ended = true;
-  handler.onComplete?.([]);
+  sink.end();
+}
+
+/**
+ * A `Headers` as the controller API's header object: lower-case names, one
+ * string per name, an array for a repeated one (`set-cookie`, the only name
+ * `Headers` iterates more than once).
+ */
+function headerObject(headers: Headers): DispatchHeaders {
+  const out: DispatchHeaders = {};
+  headers.forEach((value, name) => {
+    const seen = Object.hasOwn(out, name) ? out[name] : undefined;
+    const next = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    // defineProperty: a header named `__proto__` is an own property, as in undici's parseHeaders.
+    Object.defineProperty(out, name, { value: next, enumerable: true, writable: true, configurable: true });
+  });
+  return out;
 }
 
 async function readRequestBody(body: DispatchOptions['body']): Promise<Uint8Array | string | undefined> {

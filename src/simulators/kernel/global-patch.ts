@@ -2,7 +2,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
 import type { Random } from '../../random/random.js';
 import { abortReason } from '../../time/abort.js';
-import { createBridgeDispatcher, GLOBAL_DISPATCHER } from '../http/dispatcher.js';
+import { createBridgeDispatcher, GLOBAL_DISPATCHERS } from '../http/dispatcher.js';
 import { interceptNodeHttp } from '../http/node-http.js';
 import { guardSockets } from '../http/socket-guard.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -139,21 +139,52 @@ export function installGlobals(
 
 /**
  * Points `globalThis.fetch` and Node's own fetch (undici's global dispatcher,
- * which a `fetch` reference captured earlier still uses) at `fetchImpl`;
- * returns the function that puts both back.
+ * under each symbol an undici version reads, which a `fetch` reference
+ * captured earlier still uses) at `fetchImpl`; returns the function that puts
+ * back exactly what was there: each property's own descriptor, or no property.
  */
 export function installFetch(fetchImpl: typeof globalThis.fetch): () => void {
-  const g = globalThis as Record<string | symbol, unknown>;
-  const saved = (['fetch', GLOBAL_DISPATCHER] as const).map(
-    (key) => [key, Object.hasOwn(g, key), g[key]] as const,
-  );
-  g.fetch = fetchImpl;
-  g[GLOBAL_DISPATCHER] = createBridgeDispatcher(fetchImpl);
+  // Node loads undici on first use of a fetch global, and undici then installs its
+  // global dispatcher unless one is there. Loaded during the run, it would find
+  // ours, and after the restore nothing: Node's fetch would fail from then on.
+  void globalThis.Headers;
+  const dispatcher = createBridgeDispatcher(fetchImpl);
+  const undo: (() => void)[] = [];
+  try {
+    undo.push(replaceGlobal('fetch', fetchImpl));
+    for (const key of GLOBAL_DISPATCHERS) undo.push(replaceGlobal(key, dispatcher));
+  } catch (error) {
+    for (const restore of undo.reverse()) restore();
+    throw error;
+  }
   return () => {
-    for (const [key, had, value] of saved) {
-      if (had) g[key] = value;
-      else delete g[key];
-    }
+    for (const restore of undo.reverse()) restore();
+  };
+}
+
+/**
+ * Sets `globalThis[key]` to `value`; returns the function that puts back the
+ * original descriptor (or deletes the property if there was none). undici
+ * defines its dispatcher symbols non-configurable but writable: those are
+ * assigned, and restored by assignment too (`defineProperty` with the same
+ * attributes).
+ */
+function replaceGlobal(key: string | symbol, value: unknown): () => void {
+  const g = globalThis as Record<string | symbol, unknown>;
+  const saved = Object.getOwnPropertyDescriptor(g, key);
+  if (saved === undefined || saved.configurable) {
+    Object.defineProperty(g, key, {
+      value,
+      writable: true,
+      enumerable: saved?.enumerable ?? false,
+      configurable: true,
+    });
+  } else {
+    g[key] = value;
+  }
+  return () => {
+    if (saved === undefined) delete g[key];
+    else Object.defineProperty(g, key, saved);
   };
 }
 

@@ -2,7 +2,7 @@ import { delay, HttpResponse, http, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { UnmatchedRequestError } from '../../../src/errors/unmatched-request-error.js';
 import { ConfigError, type SimulationResult, seededRandom } from '../../../src/index.js';
-import { GLOBAL_DISPATCHER } from '../../../src/simulators/http/dispatcher.js';
+import { GLOBAL_DISPATCHERS } from '../../../src/simulators/http/dispatcher.js';
 import type { HttpTarget } from '../../../src/simulators/http/target.js';
 import { installGlobals } from '../../../src/simulators/kernel/global-patch.js';
 import { realFetch } from '../../../src/simulators/kernel/real-globals.js';
@@ -32,9 +32,20 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: a
   throw new Error('expected a rejection');
 }
 
+/** Each undici dispatcher symbol's own descriptor on globalThis (undefined when absent). */
 function dispatcherState() {
-  const g = globalThis as Record<symbol, unknown>;
-  return { own: Object.hasOwn(g, GLOBAL_DISPATCHER), value: g[GLOBAL_DISPATCHER] };
+  return GLOBAL_DISPATCHERS.map((key) => Object.getOwnPropertyDescriptor(globalThis, key));
+}
+
+/** The same properties: same attributes, and the very same values. */
+function expectSameDispatchers(
+  now: ReturnType<typeof dispatcherState>,
+  before: ReturnType<typeof dispatcherState>,
+) {
+  expect(now.map((d) => d && { ...d, value: undefined })).toEqual(
+    before.map((d) => d && { ...d, value: undefined }),
+  );
+  for (const [i, d] of now.entries()) expect(d?.value).toBe(before[i]?.value);
 }
 
 describe('HTTP bridge', () => {
@@ -458,14 +469,17 @@ describe('fetch patching', () => {
     const patch = installGlobals(new VirtualClock(), seededRandom(1), 0, { fetch: fake });
     let during: unknown[];
     try {
-      during = [globalThis.fetch, dispatcherState().value];
+      during = [globalThis.fetch, ...dispatcherState().map((d) => d?.value)];
     } finally {
       patch.restore();
     }
     expect(during[0]).toBe(fake);
-    expect(during[1]).not.toBe(before.dispatcher.value);
+    // One bridge dispatcher under both symbols (undici 6 reads .1, undici 7+ reads .2).
+    expect(during[1]).toBe(during[2]);
+    expect(typeof (during[1] as { dispatch?: unknown }).dispatch).toBe('function');
+    for (const [i, d] of before.dispatcher.entries()) expect(during[i + 1]).not.toBe(d?.value);
     expect(globalThis.fetch).toBe(before.fetch);
-    expect(dispatcherState()).toEqual(before.dispatcher);
+    expectSameDispatchers(dispatcherState(), before.dispatcher);
   });
 
   it('leaves fetch alone when no fetch is given', () => {
@@ -488,7 +502,7 @@ describe('fetch patching', () => {
     expect(during).not.toBe(before.fetch);
     expect(globalThis.fetch).toBe(before.fetch);
     expect(globalThis.fetch).toBe(realFetch);
-    expect(dispatcherState()).toEqual(before.dispatcher);
+    expectSameDispatchers(dispatcherState(), before.dispatcher);
   });
 });
 
