@@ -17,7 +17,7 @@
  * system and virtual time advances exactly by the simulated latency.
  */
 
-import { getResponse, type RequestHandler } from 'msw';
+import type { RequestHandler } from 'msw';
 import { ConfigError } from '../../errors/config-error.js';
 import { UnmatchedRequestError } from '../../errors/unmatched-request-error.js';
 import { abortable, abortReason } from '../../time/abort.js';
@@ -343,10 +343,16 @@ function makeRoute(base: string, target: HttpRouteTarget): Route {
       ? target.filter(isRequestHandler)
       : [target as RequestHandler];
     const resolutionContext = { baseUrl: `${base}/` };
+    // msw is loaded only here, for handlers whose author has loaded it already: evaluating
+    // msw reads `localStorage`, which Node 25+ answers with an ExperimentalWarning (no
+    // --localstorage-file), and faultline must not print that to everyone who imports it.
+    const msw = import('msw');
+    msw.catch(() => {});
     return {
       base,
       actor: base,
       async dispatch(request) {
+        const { getResponse } = await msw;
         const response = await getResponse(handlers, request, resolutionContext);
         return response ? { response } : undefined;
       },
