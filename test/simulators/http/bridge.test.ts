@@ -473,6 +473,10 @@ describe('fetch patching', () => {
     } finally {
       patch.restore();
     }
+    // What Node's undici leaves: non-configurable but writable; .2 only from undici 7 (Node 24+),
+    // so on Node 20 this covers a symbol that must be absent again, on Node 26 two to reassign.
+    expect(before.dispatcher[0]).toMatchObject({ writable: true, configurable: false });
+    expect(before.dispatcher[1] === undefined).toBe(Number(process.versions.undici!.split('.')[0]) < 7);
     expect(during[0]).toBe(fake);
     // One bridge dispatcher under both symbols (undici 6 reads .1, undici 7+ reads .2).
     expect(during[1]).toBe(during[2]);
