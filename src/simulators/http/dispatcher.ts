@@ -1,9 +1,9 @@
 /*
  * The undici dispatcher a simulation installs in place of Node's global one.
  * Node's built-in `fetch` looks its dispatcher up on a global symbol for every
- * request: `Symbol.for('undici.globalDispatcher.1')` up to undici 6 (Node 20),
- * `Symbol.for('undici.globalDispatcher.2')` from undici 7 in Node (Node 24,
- * 26), which keeps `.1` for older userland copies. So even a reference to the
+ * request: `Symbol.for('undici.globalDispatcher.1')` up to undici 7 (Node 20
+ * bundles undici 6), `Symbol.for('undici.globalDispatcher.2')` from undici 8
+ * (Node 26, which still fills `.1` for userland copies). So even a reference to the
  * real `fetch` taken before the simulation started (an SDK client created at
  * module load keeps the `fetch` it saw then) arrives here, and is answered by
  * the HTTP bridge instead of the network. The request goes through the
@@ -13,8 +13,8 @@
  * `node:http`/`node:https`, do not come here.
  *
  * Handlers come in two APIs and the dispatcher speaks both, chosen per
- * handler: undici 6's (`onConnect`, `onHeaders`, `onData`, `onComplete`,
- * `onError`; Node 20's fetch) and the controller API of undici 7+
+ * handler: the legacy one (`onConnect`, `onHeaders`, `onData`, `onComplete`,
+ * `onError`; Node 20's fetch, undici 7's) and the controller API of undici 7+
  * (`onRequestStart(controller)`, `onResponseStart`, `onResponseData`,
  * `onResponseEnd`, `onResponseError`; Node 26's fetch). Both drive the same
  * exchange: backpressure (`false` from `onHeaders`/`onData`, or
@@ -23,9 +23,9 @@
  * aborts the bridge's request and ends with the error callback.
  */
 
-/** Where undici up to v6 (Node 20's fetch) looks up its global dispatcher. */
+/** Where undici up to v7 (Node 20's fetch, userland undici 7) looks up its global dispatcher. */
 export const GLOBAL_DISPATCHER_V1 = Symbol.for('undici.globalDispatcher.1');
-/** Where undici 7+ (Node 24's and 26's fetch) looks up its global dispatcher. */
+/** Where undici 8 (Node 26's fetch) looks up its global dispatcher. */
 export const GLOBAL_DISPATCHER_V2 = Symbol.for('undici.globalDispatcher.2');
 /** Every global symbol a simulation puts its bridge dispatcher under. */
 export const GLOBAL_DISPATCHERS = [GLOBAL_DISPATCHER_V1, GLOBAL_DISPATCHER_V2] as const;
@@ -39,7 +39,7 @@ interface DispatchOptions {
   body?: string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | null;
 }
 
-/** undici 6's dispatch handler callbacks, as Node 20's fetch passes them. */
+/** undici's legacy dispatch handler callbacks, as Node 20's fetch passes them. */
 export interface LegacyDispatchHandler {
   onConnect?(abort: (error?: Error) => void, context?: object): void;
   onResponseStarted?(): void;
@@ -65,7 +65,7 @@ export interface DispatchController {
   resume(): void;
 }
 
-/** undici 7+'s dispatch handler callbacks, as Node 26's fetch passes them. */
+/** undici 7+'s controller-API handler callbacks, as Node 26's fetch passes them. */
 export interface ControllerDispatchHandler {
   onRequestStart(controller: DispatchController, context: object): void;
   onResponseStarted?(): void;

@@ -473,12 +473,12 @@ describe('fetch patching', () => {
     } finally {
       patch.restore();
     }
-    // What Node's undici leaves: non-configurable but writable; .2 only from undici 7 (Node 24+),
+    // What Node's undici leaves: non-configurable but writable; .2 only from undici 7 on,
     // so on Node 20 this covers a symbol that must be absent again, on Node 26 two to reassign.
     expect(before.dispatcher[0]).toMatchObject({ writable: true, configurable: false });
     expect(before.dispatcher[1] === undefined).toBe(Number(process.versions.undici!.split('.')[0]) < 7);
     expect(during[0]).toBe(fake);
-    // One bridge dispatcher under both symbols (undici 6 reads .1, undici 7+ reads .2).
+    // One bridge dispatcher under both symbols (Node 20's undici 6 reads .1, Node 26's undici 8 reads .2).
     expect(during[1]).toBe(during[2]);
     expect(typeof (during[1] as { dispatch?: unknown }).dispatch).toBe('function');
     for (const [i, d] of before.dispatcher.entries()) expect(during[i + 1]).not.toBe(d?.value);
