@@ -117,6 +117,23 @@ describe('HTTP bridge', () => {
     });
   });
 
+  it('same seed, same trace through msw handler routes (msw imported by the route)', async () => {
+    const scenario = () =>
+      run(async (_sim, route) => {
+        route('https://api.test', [
+          http.get('https://api.test/r/:i', async ({ params }) => {
+            await delay(Math.floor(Math.random() * 1000));
+            return HttpResponse.text(String(params.i));
+          }),
+        ]);
+        return Promise.all([0, 1, 2, 3].map(async (i) => (await fetch(`https://api.test/r/${i}`)).text()));
+      }, 5);
+    const [a, b] = [await scenario(), await scenario()];
+    expect(a.value).toEqual(['0', '1', '2', '3']);
+    expect(a.trace.ofKind('http.response')).toHaveLength(4);
+    expect(a.trace.hash).toBe(b.trace.hash);
+  });
+
   it('resolves concurrent requests at their own virtual times', async () => {
     const delays = [300, 100, 500, 100, 200];
     const result = await run(async (sim, route) => {
