@@ -1,12 +1,14 @@
 /*
  * A breaker's story as the trace tells it: its state changes with virtual
  * times, the states it visited (starting with the initial `closed`), and its
- * call counts. Breakers trace `breaker.*` events with their name as actor.
+ * call counts. Breakers trace `breaker.*` events with their name as actor,
+ * from `breaker.declared` when they are made.
  */
 import { formatDuration } from '../time/duration.js';
 import type { TraceEvent } from '../trace/event.js';
 import type { Trace } from '../trace/trace.js';
 import { count } from './report.js';
+import type { Roster } from './unknown-name.js';
 
 export interface BreakerTransition {
   readonly from: string;
@@ -88,9 +90,7 @@ function callCounts(h: BreakerHistory): string {
   return `${count(h.admitted, 'call')} admitted, ${count(h.failures, 'failure')}, ${h.rejected} rejected`;
 }
 
-/** `breakers in the trace: 'llm', 'db'` or `no breaker in the trace`. */
-export function knownBreakers(histories: readonly BreakerHistory[]): string {
-  return histories.length === 0
-    ? 'no breaker in the trace (a breaker appears once a call goes through it)'
-    : `breakers in the trace: ${histories.map((h) => `'${h.name}'`).join(', ')}`;
+/** The breakers the run has (a breaker traces `breaker.declared` when it is made). */
+export function breakerRoster(histories: readonly BreakerHistory[]): Roster {
+  return { what: 'breaker', names: histories.map((h) => h.name) };
 }

@@ -9,6 +9,7 @@ import type { Trace } from '../trace/trace.js';
 import type { Expected } from './args.js';
 import { type MatcherContext, matches } from './context.js';
 import { capped } from './report.js';
+import { quoted, type Roster } from './unknown-name.js';
 
 export interface RetryHistory {
   /** Every `retry.*` event of the selected policies. */
@@ -59,9 +60,7 @@ export function describeGaveUp(gaveUp: readonly TraceEvent[]): string | undefine
   return `gave up ${gaveUp.length === 1 ? 'once' : `${gaveUp.length} times`}: ${capped([...reasons].map(([r, n]) => `${r} ×${n}`))}`;
 }
 
-/** `retry policies in the trace: 'llm'` or `no retry policy in the trace`. */
-export function knownPolicies(policies: readonly string[]): string {
-  return policies.length === 0
-    ? 'no retry policy in the trace (a policy appears once a call goes through it)'
-    : `retry policies in the trace: ${policies.map((p) => `'${p}'`).join(', ')}`;
+/** The retry policies the run has (a policy traces `retry.declared` when it is made). */
+export function policyRoster(h: RetryHistory): Roster {
+  return { what: 'retry policy', names: h.policies, listing: `retry policies: ${quoted(h.policies)}` };
 }

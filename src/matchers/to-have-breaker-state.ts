@@ -1,9 +1,10 @@
 import { arity, nameArg, nameMatches } from './args.js';
-import { breakerHistories, describeTransitions, knownBreakers } from './breaker-history.js';
+import { breakerHistories, breakerRoster, describeTransitions } from './breaker-history.js';
 import { breakerStateArg } from './breaker-state-arg.js';
 import { type MatcherContext, type MatcherOutcome, matches, show } from './context.js';
 import { simulationResult } from './received.js';
 import { verdict } from './report.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the breaker was in `state` at the end of the run
@@ -25,17 +26,10 @@ export function toHaveBreakerState(
   const name = nameArg(matcher, 'name', args[0], false);
   const state = breakerStateArg(`${matcher}(state)`, args[1]);
   const all = breakerHistories(result.trace);
-  const h = all.find((b) => nameMatches(this, b.name, name));
   const subject = `breaker ${show(name)}`;
-  if (!h) {
-    return verdict(this, result, false, {
-      subject,
-      predicate: `end ${show(state)}`,
-      happened: [`no breaker named ${show(name)}; ${knownBreakers(all)}`],
-      actual: undefined,
-      expected: state,
-    });
-  }
+  const missing = missingName(this, name!, breakerRoster(all));
+  if (missing) return unknownName(this, result, subject, `end ${show(state)}`, missing);
+  const h = all.find((b) => nameMatches(this, b.name, name))!;
   const last = h.transitions[h.transitions.length - 1];
   return verdict(this, result, matches(this, h.final, state), {
     subject,

@@ -1,10 +1,11 @@
 import { ConfigError } from '../errors/config-error.js';
 import { arity, nameArg, nameMatches } from './args.js';
-import { breakerHistories, describeTransitions, knownBreakers } from './breaker-history.js';
+import { breakerHistories, breakerRoster, describeTransitions } from './breaker-history.js';
 import { breakerStateArg } from './breaker-state-arg.js';
 import { isAsymmetric, type MatcherContext, type MatcherOutcome, matches, show } from './context.js';
 import { simulationResult } from './received.js';
 import { verdict } from './report.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the breaker visited exactly `states`, in order, starting with the
@@ -32,18 +33,11 @@ export function toHaveBreakerTransitions(
     throw new ConfigError(`${matcher}(states)`, states, "an array of states such as ['closed', 'open']");
   const expectedText = Array.isArray(states) ? states.map((s) => show(s)).join(' → ') : show(states);
   const all = breakerHistories(result.trace);
-  const h = all.find((b) => nameMatches(this, b.name, name));
   const subject = `breaker ${show(name)}`;
   const predicate = `go through ${expectedText}`;
-  if (!h) {
-    return verdict(this, result, false, {
-      subject,
-      predicate,
-      happened: [`no breaker named ${show(name)}; ${knownBreakers(all)}`],
-      actual: [],
-      expected: states,
-    });
-  }
+  const missing = missingName(this, name!, breakerRoster(all));
+  if (missing) return unknownName(this, result, subject, predicate, missing);
+  const h = all.find((b) => nameMatches(this, b.name, name))!;
   return verdict(this, result, matches(this, [...h.visited], states), {
     subject,
     predicate,

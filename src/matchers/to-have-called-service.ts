@@ -3,6 +3,7 @@ import { arity, countArg, countMatches, countPhrase, nameArg, nameMatches } from
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the mock service (`sim.service`, `sim.llm`) received calls: at
@@ -25,31 +26,27 @@ export function toHaveCalledService(
   const name = nameArg(matcher, 'name', args[0], false);
   const times = countArg(matcher, 'times', args[1]);
   const service = result.trace.ofKind('service');
-  const known = [...new Set(service.filter((e) => e.kind === 'service.create').map((e) => e.actor))];
+  const subject = `service ${show(name)}`;
+  const predicate = `be called ${countPhrase(times)}`;
+  const names = [...new Set(service.flatMap((e) => (e.actor === undefined ? [] : [e.actor])))];
+  const missing = missingName(this, name!, { what: 'service', names });
+  if (missing) return unknownName(this, result, subject, predicate, missing);
   const mine = service.filter((e) => nameMatches(this, e.actor, name));
   const calls = mine.filter((e) => e.kind === 'service.call');
-  const subject = `service ${show(name)}`;
-  const happened: string[] = [];
-  if (mine.length === 0) {
-    happened.push(
-      `no service named ${show(name)}; ${known.length ? `services in the trace: ${known.map((s) => `'${s}'`).join(', ')}` : 'no service in the trace'}`,
-    );
-  } else {
-    const outcomes = new Map<string, number>();
-    for (const e of mine) {
-      if (e.kind !== 'service.end') continue;
-      const key = `${String(e.data?.outcome)}${e.data?.status !== undefined ? ` ${e.data.status}` : ''}`;
-      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    }
-    const span = calls.length
-      ? ` between +${formatDuration(calls[0]!.t)} and +${formatDuration(calls[calls.length - 1]!.t)}`
-      : '';
-    happened.push(`it received ${count(calls.length, 'call')}${span}`);
-    if (outcomes.size) happened.push(`outcomes: ${capped([...outcomes].map(([k, n]) => `${k} ×${n}`))}`);
+  const outcomes = new Map<string, number>();
+  for (const e of mine) {
+    if (e.kind !== 'service.end') continue;
+    const key = `${String(e.data?.outcome)}${e.data?.status !== undefined ? ` ${e.data.status}` : ''}`;
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
   }
+  const span = calls.length
+    ? ` between +${formatDuration(calls[0]!.t)} and +${formatDuration(calls[calls.length - 1]!.t)}`
+    : '';
+  const happened = [`it received ${count(calls.length, 'call')}${span}`];
+  if (outcomes.size) happened.push(`outcomes: ${capped([...outcomes].map(([k, n]) => `${k} ×${n}`))}`);
   return verdict(this, result, countMatches(this, calls.length, times), {
     subject,
-    predicate: `be called ${countPhrase(times)}`,
+    predicate,
     happened,
     relevant: mine,
     decisive: [],

@@ -4,6 +4,7 @@ import { arity, nameArg, nameMatches } from './args.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, verdict } from './report.js';
+import { missingName, quoted, type Roster, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the run fell back to `name`: a `fallback` chain reached the step
@@ -25,6 +26,9 @@ export function toHaveFallenBackTo(
   arity(matcher, args, 1, 'name');
   const name = nameArg(matcher, 'name', args[0], false);
   const events = result.trace.events;
+  const predicate = `fall back to ${show(name)}`;
+  const missing = missingName(this, name!, targetRoster(events));
+  if (missing) return unknownName(this, result, 'the run', predicate, missing);
   const all = events.filter(
     (e) => (e.kind === 'fallback.step' && Number(e.data?.index) > 0) || e.kind === 'agent.fallback',
   );
@@ -52,11 +56,33 @@ export function toHaveFallenBackTo(
   }
   return verdict(this, result, used.length > 0, {
     subject: 'the run',
-    predicate: `fall back to ${show(name)}`,
+    predicate,
     happened,
     relevant: events.filter((e) => e.kind.startsWith('fallback.') || e.kind === 'agent.fallback'),
     decisive: used.slice(0, 3),
   });
+}
+
+/** What the run can fall back to: the steps of its fallback chains (from `fallback.declared`) and its agents. */
+function targetRoster(events: readonly TraceEvent[]): Roster {
+  const steps = new Set<string>();
+  const agents = new Set<string>();
+  for (const e of events) {
+    if (e.kind === 'fallback.declared' && Array.isArray(e.data?.steps))
+      for (const step of e.data.steps) steps.add(String(step));
+    else if (e.kind.startsWith('fallback.') && typeof e.data?.step === 'string') steps.add(e.data.step);
+    else if (e.kind.startsWith('agent.') && e.actor !== undefined) agents.add(e.actor);
+  }
+  const listing = [
+    ...(steps.size ? [`fallback steps: ${quoted([...steps])}`] : []),
+    ...(agents.size ? [`agents: ${quoted([...agents])}`] : []),
+  ].join('; ');
+  return {
+    what: 'fallback step or agent',
+    names: [...steps, ...agents],
+    listing,
+    none: 'it has no fallback chain and no agent ran',
+  };
 }
 
 function targetOf(e: TraceEvent): string | undefined {

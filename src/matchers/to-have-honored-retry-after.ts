@@ -2,7 +2,8 @@ import { arity, nameArg } from './args.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
-import { describeScheduled, knownPolicies, retryHistory } from './retry-history.js';
+import { describeScheduled, policyRoster, retryHistory } from './retry-history.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when retry policies (or the named one) met at least one Retry-After
@@ -25,14 +26,15 @@ export function toHaveHonoredRetryAfter(
   arity(matcher, args, 1, 'name?');
   const name = nameArg(matcher, 'name', args[0], true);
   const h = retryHistory(this, result.trace, name);
+  const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
+  const predicate = 'honor Retry-After (wait at least as long as the server asked)';
+  const missing = name === undefined ? undefined : missingName(this, name, policyRoster(h));
+  if (missing) return unknownName(this, result, subject, predicate, missing);
   const asked = h.scheduled.filter((e) => typeof e.data?.retryAfter === 'number');
   const early = asked.filter((e) => Number(e.data?.delay) < Number(e.data?.retryAfter));
-  const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
   const happened: string[] = [];
   if (h.events.length === 0) {
-    happened.push(
-      `no retry ${name === undefined ? 'events' : `named ${show(name)}`}; ${knownPolicies(h.policies)}`,
-    );
+    happened.push('no retry policy in this run');
   } else if (asked.length === 0) {
     happened.push(`no retry met a Retry-After (${count(h.scheduled.length, 'retry', 'retries')} scheduled)`);
   } else if (early.length === 0) {
@@ -48,7 +50,7 @@ export function toHaveHonoredRetryAfter(
   }
   return verdict(this, result, asked.length > 0 && early.length === 0, {
     subject,
-    predicate: 'honor Retry-After (wait at least as long as the server asked)',
+    predicate,
     happened,
     relevant: h.events,
     decisive: early.length ? early : asked.length ? asked : h.scheduled,

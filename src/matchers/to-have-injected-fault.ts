@@ -1,6 +1,7 @@
 import { formatDuration } from '../time/duration.js';
 import { arity, countArg, countMatches, countPhrase, nameArg, nameMatches } from './args.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
+import { faultKindArg } from './fault-kind-arg.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
 
@@ -26,6 +27,12 @@ export function toHaveInjectedFault(
   const kind = nameArg(matcher, 'kind', args[0], false);
   const times = countArg(matcher, 'times', args[1]);
   const injected = result.trace.ofKind('fault.injected');
+  faultKindArg(
+    this,
+    `${matcher}(kind)`,
+    kind!,
+    injected.map((e) => String(e.data?.fault)),
+  );
   const mine = injected.filter((e) => nameMatches(this, String(e.data?.fault), kind));
   const byKind = new Map<string, number>();
   for (const e of injected) {

@@ -1,8 +1,10 @@
 import { formatDuration } from '../time/duration.js';
-import { arity, countArg, countMatches, countPhrase, nameArg, nameMatches } from './args.js';
+import type { TraceEvent } from '../trace/event.js';
+import { arity, countArg, countMatches, countPhrase, type Expected, nameArg, nameMatches } from './args.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
+import { missingName, quoted, type Roster, unknownName } from './unknown-name.js';
 
 /** Event families of components that never reject calls themselves (a service shares its name with its breaker). */
 const NOT_GATES = new Set([
@@ -16,6 +18,30 @@ const NOT_GATES = new Set([
   'timeout',
   'sim',
 ]);
+
+/** Whether an event comes from a component that can refuse calls (a breaker, bulkhead, rate limiter, …). */
+function fromGate(e: TraceEvent): boolean {
+  return e.kind.endsWith('.rejected') || !NOT_GATES.has(family(e.kind));
+}
+
+/** The components that can refuse calls; a remark when `name` is only something that cannot (a service). */
+function gateRoster(events: readonly TraceEvent[], name: Expected<string>): Roster {
+  const names = new Set<string>();
+  const other = new Set<string>();
+  for (const e of events) {
+    if (e.actor === undefined) continue;
+    if (fromGate(e)) names.add(e.actor);
+    else if (e.actor === name) other.add(`${family(e.kind)}.*`);
+  }
+  return {
+    what: 'breaker, bulkhead or rate limiter',
+    names: [...names],
+    listing: `components that can refuse calls: ${quoted([...names])}`,
+    ...(other.size > 0
+      ? { remark: `${show(name)} appears only in ${[...other].join(', ')} events, which never refuse calls` }
+      : {}),
+  };
+}
 
 function family(kind: string): string {
   const dot = kind.indexOf('.');
@@ -44,27 +70,22 @@ export function toHaveRejectedCalls(
   const name = nameArg(matcher, 'name', args[0], false);
   const times = countArg(matcher, 'times', args[1]);
   const events = result.trace.events;
+  const subject = show(name);
+  const predicate = `reject calls ${countPhrase(times)}`;
+  const missing = missingName(this, name!, gateRoster(events, name!));
+  if (missing) return unknownName(this, result, subject, predicate, missing);
   const mine = events.filter((e) => nameMatches(this, e.actor, name));
   const rejected = mine.filter((e) => e.kind.endsWith('.rejected'));
   const families = new Set(rejected.map((e) => family(e.kind)));
   if (families.size === 0)
     for (const e of mine) if (!NOT_GATES.has(family(e.kind))) families.add(family(e.kind));
-  const subject = show(name);
-  const happened: string[] = [];
-  if (mine.length === 0) {
-    const rejecters = [...new Set(events.filter((e) => e.kind.endsWith('.rejected')).map((e) => e.actor))];
-    happened.push(
-      `nothing named ${subject} in the trace; ${rejecters.length ? `components that rejected calls: ${rejecters.map((a) => `'${a}'`).join(', ')}` : 'no component rejected any call'}`,
-    );
-  } else {
-    const when = rejected.map((e) => `+${formatDuration(e.t)} (${String(e.data?.state ?? e.kind)})`);
-    happened.push(
-      `${subject} rejected ${count(rejected.length, 'call')}${rejected.length ? `: ${capped(when)}` : ''}`,
-    );
-  }
+  const when = rejected.map((e) => `+${formatDuration(e.t)} (${String(e.data?.state ?? e.kind)})`);
+  const happened = [
+    `${subject} rejected ${count(rejected.length, 'call')}${rejected.length ? `: ${capped(when)}` : ''}`,
+  ];
   return verdict(this, result, countMatches(this, rejected.length, times), {
     subject,
-    predicate: `reject calls ${countPhrase(times)}`,
+    predicate,
     happened,
     relevant: mine.filter((e) => families.has(family(e.kind))),
     decisive: rejected,

@@ -3,7 +3,8 @@ import { arity, countArg, countPhrase, type Expected, nameArg, optionsArg } from
 import { isAsymmetric, type MatcherContext, type MatcherOutcome, matches, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
-import { describeGaveUp, describeScheduled, knownPolicies, retryHistory } from './retry-history.js';
+import { describeGaveUp, describeScheduled, policyRoster, retryHistory } from './retry-history.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /** Bounds on a number of retries, both inclusive. */
 export interface RetryBounds {
@@ -30,18 +31,18 @@ export function toHaveRetried(this: MatcherContext, received: unknown, ...args: 
   const { name: rawName } = optionsArg<{ name: unknown }>(matcher, args[1], ['name']);
   const name = nameArg(matcher, '{ name }', rawName, true);
   const h = retryHistory(this, result.trace, name);
+  const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
+  const predicate = `retry ${isBounds(expected) ? boundsPhrase(expected) : countPhrase(expected)}`;
+  const missing = name === undefined ? undefined : missingName(this, name, policyRoster(h));
+  if (missing) return unknownName(this, result, subject, predicate, missing);
   const n = h.retries.length;
   const pass = isBounds(expected)
     ? n >= (expected.min ?? 0) && n <= (expected.max ?? Number.POSITIVE_INFINITY)
     : expected === undefined
       ? n > 0
       : matches(this, n, expected);
-  const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
   const happened: string[] = [];
-  if (h.events.length === 0)
-    happened.push(
-      `no retry ${name === undefined ? 'events' : `named ${show(name)}`}; ${knownPolicies(h.policies)}`,
-    );
+  if (h.events.length === 0) happened.push('no retry policy in this run');
   else {
     const firsts = h.events.filter((e) => e.kind === 'retry.attempt' && e.data?.attempt === 1).length;
     happened.push(
@@ -53,7 +54,7 @@ export function toHaveRetried(this: MatcherContext, received: unknown, ...args: 
   }
   return verdict(this, result, pass, {
     subject,
-    predicate: `retry ${isBounds(expected) ? boundsPhrase(expected) : countPhrase(expected)}`,
+    predicate,
     happened,
     relevant: h.events,
     decisive: h.scheduled.length > 0 ? h.scheduled : h.gaveUp,

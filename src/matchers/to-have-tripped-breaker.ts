@@ -1,8 +1,9 @@
 import { arity, countArg, countMatches, countPhrase, nameArg, nameMatches, optionsArg } from './args.js';
-import { breakerHistories, describeTransitions, knownBreakers } from './breaker-history.js';
+import { breakerHistories, breakerRoster, describeTransitions } from './breaker-history.js';
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { count, verdict } from './report.js';
+import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the breaker (any breaker without a name) opened: at least once,
@@ -27,12 +28,15 @@ export function toHaveTrippedBreaker(
   const { times: rawTimes } = optionsArg<{ times: unknown }>(matcher, args[1], ['times']);
   const times = countArg(matcher, '{ times }', rawTimes);
   const all = breakerHistories(result.trace);
+  const subject = name === undefined ? 'a breaker' : `breaker ${show(name)}`;
+  const predicate = `trip (open) ${countPhrase(times)}`;
+  const missing = name === undefined ? undefined : missingName(this, name, breakerRoster(all));
+  if (missing) return unknownName(this, result, subject, predicate, missing);
   const selected = all.filter((h) => nameMatches(this, h.name, name));
   const trips = selected.flatMap((h) => h.transitions.filter((t) => t.to === 'open'));
-  const subject = name === undefined ? 'a breaker' : `breaker ${show(name)}`;
   const happened =
     selected.length === 0
-      ? [`no breaker ${name === undefined ? 'at all' : `named ${show(name)}`}; ${knownBreakers(all)}`]
+      ? ['no breaker at all in this run']
       : [
           ...(trips.length > 0
             ? [`${name === undefined ? 'breakers' : subject} opened ${count(trips.length, 'time')}`]
@@ -41,7 +45,7 @@ export function toHaveTrippedBreaker(
         ];
   return verdict(this, result, countMatches(this, trips.length, times), {
     subject,
-    predicate: `trip (open) ${countPhrase(times)}`,
+    predicate,
     happened,
     relevant: selected.flatMap((h) => h.events),
     decisive: selected.flatMap((h) => h.transitions.map((t) => t.event)),
