@@ -39,9 +39,16 @@ export function matches(ctx: MatcherContext, actual: unknown, expected: unknown)
   return ctx.equals(actual, expected, ctx.customTesters ?? []);
 }
 
-/** A short rendering of an expected value for a message: `'llm'`, `3`, `Any<Number>`. */
+/** A short rendering of an expected value for a message: `'llm'`, `3`, `Any<Number>`, `StringMatching /^ll/`. */
 export function show(value: unknown): string {
-  if (isAsymmetric(value)) return value.toAsymmetricMatcher?.() ?? value.toString();
+  if (isAsymmetric(value)) {
+    if (value.toAsymmetricMatcher) return value.toAsymmetricMatcher();
+    // vitest's StringMatching prints only its class name: add the pattern.
+    const sample = (value as { sample?: unknown }).sample;
+    return sample instanceof RegExp || typeof sample === 'string'
+      ? `${value.toString()} ${show(sample)}`
+      : value.toString();
+  }
   if (typeof value === 'string') return `'${value}'`;
   if (value instanceof RegExp) return String(value);
   if (typeof value === 'function') return value.name || 'a function';

@@ -19,18 +19,22 @@ const NOT_GATES = new Set([
   'sim',
 ]);
 
-/** Whether an event comes from a component that can refuse calls (a breaker, bulkhead, rate limiter, …). */
-function fromGate(e: TraceEvent): boolean {
-  return e.kind.endsWith('.rejected') || !NOT_GATES.has(family(e.kind));
-}
+/** Event families of the components that refuse calls (`breaker.rejected`, `bulkhead.rejected`, …). */
+const REJECTING = ['breaker', 'bulkhead', 'rate-limiter'];
 
-/** The components that can refuse calls; a remark when `name` is only something that cannot (a service). */
+/**
+ * The components that can refuse calls: breakers, bulkheads, rate limiters and
+ * any family that traced a `.rejected` in this run; with a remark when `name`
+ * is only something that cannot (a service, a fallback chain).
+ */
 function gateRoster(events: readonly TraceEvent[], name: Expected<string>): Roster {
+  const gates = new Set(REJECTING);
+  for (const e of events) if (e.kind.endsWith('.rejected')) gates.add(family(e.kind));
   const names = new Set<string>();
   const other = new Set<string>();
   for (const e of events) {
     if (e.actor === undefined) continue;
-    if (fromGate(e)) names.add(e.actor);
+    if (gates.has(family(e.kind))) names.add(e.actor);
     else if (e.actor === name) other.add(`${family(e.kind)}.*`);
   }
   return {

@@ -62,7 +62,7 @@ describe('toHaveTrippedBreaker', () => {
   it('names the breakers it knows when the name matches none', () => {
     expect(() => expect(tripped).toHaveTrippedBreaker('lm')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected breaker 'lm' to trip (open) at least once
-      no breaker named 'lm'; breakers in the trace: 'llm'
+      no breaker named 'lm' in this run (breakers: 'llm'); did you mean 'llm'?
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/breaker-matchers.test.ts]
     `);
   });

@@ -84,7 +84,7 @@ describe('toHaveRetried', () => {
   it('names the policies it knows when the name matches none', () => {
     expect(() => expect(stormy).toHaveRetried(1, { name: 'lm' })).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected retry 'lm' to retry once
-      no retry named 'lm'; retry policies in the trace: 'llm'
+      no retry policy named 'lm' in this run (retry policies: 'llm'); did you mean 'llm'?
       seed 3 — rerun: FAULTLINE_SEED=3 npx vitest run test/matchers/retry-matchers.test.ts]
     `);
   });

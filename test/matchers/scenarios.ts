@@ -82,6 +82,35 @@ export async function rateLimitIgnored(sim: Sim): Promise<void> {
   }
 }
 
+/**
+ * Primitives that exist but are never used, next to ones that are: an 'llm'
+ * behind a breaker, a retry and a fallback chain 'answer' (live → cache), down
+ * for its first second; a 'search' service, breaker, retry and bulkhead 'pool',
+ * and a chain 'spare' (primary → backup), all created and never called.
+ */
+export async function spares(sim: Sim): Promise<void> {
+  const llm = sim.service('llm', {
+    latency: 100,
+    faults: [faults.outage({ at: 0, for: '1s' })],
+    handle: () => 'ok',
+  });
+  sim.service('search', { handle: () => 'hit' });
+  const breaker = sim.breaker('llm', { failureThreshold: 2, timeout: '5s' });
+  sim.breaker('search');
+  const retry = sim.retry('llm', { maxRetries: 1, baseDelay: '100ms' });
+  sim.retry('search');
+  sim.bulkhead('pool', { maxConcurrent: 2 });
+  const answer = sim.fallback('answer', [
+    ['live', () => retry.execute(() => breaker.execute(() => llm.call({})))],
+    ['cache', () => 'cached'],
+  ]);
+  sim.fallback('spare', [
+    ['primary', () => 'a'],
+    ['backup', () => 'b'],
+  ]);
+  for (let i = 0; i < 3; i++) await answer.execute();
+}
+
 export async function run<T>(seed: number, body: (sim: Sim) => Promise<T>): Promise<SimulationResult<T>> {
   return simulate({ seed }, body);
 }

@@ -37,13 +37,14 @@ describe('toHaveCalledService', () => {
     `);
     expect(() => expect(calm).toHaveCalledService('llm')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected service 'llm' to be called at least once
-      no service named 'llm'; services in the trace: 'db'
+      no service named 'llm' in this run (services: 'db')
       seed 4 — rerun: FAULTLINE_SEED=4 npx vitest run test/matchers/service-matchers.test.ts]
     `);
   });
 
   it('.not', () => {
-    expect(calm).not.toHaveCalledService('llm');
+    // 'llm' is not a service of this run: .not does not pass on it (it used to, vacuously)
+    expect(() => expect(calm).not.toHaveCalledService('llm')).toThrow(/no service named 'llm' in this run/);
     expect(calm).not.toHaveCalledService('db', 4);
     expect(() => expect(calm).not.toHaveCalledService('db')).toThrowErrorMatchingInlineSnapshot(`
       [Error: expected service 'db' not to be called at least once
