@@ -8,7 +8,8 @@ import { missingName, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the breaker was in `state` at the end of the run
- * (`'closed' | 'open' | 'half-open' | 'isolated'`).
+ * (`'closed' | 'open' | 'half-open' | 'isolated'`). A name no breaker of the
+ * run has fails, with or without `.not`.
  *
  * @example
  * ```ts

@@ -10,7 +10,8 @@ import { missingName, unknownName } from './unknown-name.js';
 /**
  * Passes when the breaker visited exactly `states`, in order, starting with the
  * initial one (`'closed'`). Elements may be asymmetric matchers, and so may the
- * whole list (`expect.arrayContaining(['open'])`).
+ * whole list (`expect.arrayContaining(['open'])`). A name no breaker of the run
+ * has fails, with or without `.not`.
  *
  * @example
  * ```ts

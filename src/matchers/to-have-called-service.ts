@@ -8,7 +8,8 @@ import { missingName, unknownName } from './unknown-name.js';
 /**
  * Passes when the mock service (`sim.service`, `sim.llm`) received calls: at
  * least one, or exactly / matching `times`. Calls refused before reaching it
- * (an open breaker) do not count.
+ * (an open breaker) do not count. A name no service of the run has fails,
+ * with or without `.not` (a service made and never called is known).
  *
  * @example
  * ```ts

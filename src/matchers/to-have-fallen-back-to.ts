@@ -9,7 +9,9 @@ import { missingName, quoted, type Roster, unknownName } from './unknown-name.js
 /**
  * Passes when the run fell back to `name`: a `fallback` chain reached the step
  * named `name` after an earlier step failed (`fallback.step`, index > 0), or
- * the agent named `name` answered with its fallback (`agent.fallback`).
+ * the agent named `name` answered with its fallback (`agent.fallback`). A name
+ * that is no step of the run's chains and no agent that ran fails, with or
+ * without `.not`.
  *
  * @example
  * ```ts

@@ -9,7 +9,7 @@ import { missingName, unknownName } from './unknown-name.js';
  * Passes when retry policies (or the named one) met at least one Retry-After
  * (`retry-after`, `retry-after-ms`) and waited at least that long before every
  * such retry. A run where no retry saw a Retry-After fails: there was nothing
- * to honor.
+ * to honor. A name no retry policy of the run has fails, with or without `.not`.
  *
  * @example
  * ```ts

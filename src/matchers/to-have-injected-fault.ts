@@ -8,7 +8,8 @@ import { capped, count, verdict } from './report.js';
 /**
  * Passes when a fault of `kind` (the `faults.*` name: `'outage'`, `'rateLimit'`,
  * `'errors'`, …; the inner kind under `when` / `swarm`) was injected into a
- * call: at least once, or exactly / matching `times`.
+ * call: at least once, or exactly / matching `times`. A kind that is not in
+ * the catalog and that the run did not inject throws a `ConfigError`.
  *
  * @example
  * ```ts

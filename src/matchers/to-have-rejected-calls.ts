@@ -6,30 +6,22 @@ import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
 import { missingName, quoted, type Roster, unknownName } from './unknown-name.js';
 
-/** Event families of components that never reject calls themselves (a service shares its name with its breaker). */
-const NOT_GATES = new Set([
-  'service',
-  'fault',
-  'retry',
-  'http',
-  'agent',
-  'request',
-  'task',
-  'timeout',
-  'sim',
-]);
-
 /** Event families of the components that refuse calls (`breaker.rejected`, `bulkhead.rejected`, …). */
 const REJECTING = ['breaker', 'bulkhead', 'rate-limiter'];
 
-/**
- * The components that can refuse calls: breakers, bulkheads, rate limiters and
- * any family that traced a `.rejected` in this run; with a remark when `name`
- * is only something that cannot (a service, a fallback chain).
- */
-function gateRoster(events: readonly TraceEvent[], name: Expected<string>): Roster {
+/** The event families of components that can refuse calls: `REJECTING` and any family that traced a `.rejected` in this run. */
+function gateFamilies(events: readonly TraceEvent[]): Set<string> {
   const gates = new Set(REJECTING);
   for (const e of events) if (e.kind.endsWith('.rejected')) gates.add(family(e.kind));
+  return gates;
+}
+
+/**
+ * The components that can refuse calls, with a remark when `name` is only
+ * something that cannot (a service, a fallback chain), which shares its name
+ * with nothing that can.
+ */
+function gateRoster(events: readonly TraceEvent[], gates: Set<string>, name: Expected<string>): Roster {
   const names = new Set<string>();
   const other = new Set<string>();
   for (const e of events) {
@@ -55,7 +47,8 @@ function family(kind: string): string {
 /**
  * Passes when the named component (a breaker, or any policy that traces
  * `<kind>.rejected`: bulkhead, rate limiter) refused calls without making
- * them: at least once, or exactly / matching `times`.
+ * them: at least once, or exactly / matching `times`. A name that is no such
+ * component of the run fails, with or without `.not`.
  *
  * @example
  * ```ts
@@ -76,13 +69,12 @@ export function toHaveRejectedCalls(
   const events = result.trace.events;
   const subject = show(name);
   const predicate = `reject calls ${countPhrase(times)}`;
-  const missing = missingName(this, name!, gateRoster(events, name!));
+  const gates = gateFamilies(events);
+  const missing = missingName(this, name!, gateRoster(events, gates, name!));
   if (missing) return unknownName(this, result, subject, predicate, missing);
-  const mine = events.filter((e) => nameMatches(this, e.actor, name));
+  // a service or a retry often shares its name with its breaker: only the gate's events are its story
+  const mine = events.filter((e) => gates.has(family(e.kind)) && nameMatches(this, e.actor, name));
   const rejected = mine.filter((e) => e.kind.endsWith('.rejected'));
-  const families = new Set(rejected.map((e) => family(e.kind)));
-  if (families.size === 0)
-    for (const e of mine) if (!NOT_GATES.has(family(e.kind))) families.add(family(e.kind));
   const when = rejected.map((e) => `+${formatDuration(e.t)} (${String(e.data?.state ?? e.kind)})`);
   const happened = [
     `${subject} rejected ${count(rejected.length, 'call')}${rejected.length ? `: ${capped(when)}` : ''}`,
@@ -91,7 +83,7 @@ export function toHaveRejectedCalls(
     subject,
     predicate,
     happened,
-    relevant: mine.filter((e) => families.has(family(e.kind))),
+    relevant: mine,
     decisive: rejected,
     ...(times === undefined ? {} : { actual: rejected.length, expected: times }),
   });

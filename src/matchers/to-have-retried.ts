@@ -15,7 +15,8 @@ export interface RetryBounds {
 /**
  * Passes when retry policies (or the one named `{ name }`) made retries —
  * attempts after the first — at least once, exactly `times`, or within
- * `{ min, max }` (inclusive).
+ * `{ min, max }` (inclusive). A `name` no policy of the run has fails, with or
+ * without `.not`.
  *
  * @example
  * ```ts

@@ -8,7 +8,8 @@ import { missingName, unknownName } from './unknown-name.js';
 /**
  * Passes when the breaker (any breaker without a name) opened: at least once,
  * or exactly / matching `times`. Every transition into `open` counts, a reopening
- * after a failed probe included.
+ * after a failed probe included. A name no breaker of the run has fails, with
+ * or without `.not` (a breaker made and never called is known).
  *
  * @example
  * ```ts

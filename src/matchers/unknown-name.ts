@@ -40,10 +40,8 @@ export function missingName(ctx: MatcherContext, name: Expected<string>, roster:
 
 /** `'llm', 'db'`, capped. */
 export function quoted(names: readonly string[]): string {
-  return capped(
-    names.map((n) => show(n)),
-    8,
-  );
+  const shown = names.map((n) => show(n));
+  return capped(shown, 8);
 }
 
 /** The outcome for a name the run does not have: a failure with or without `.not`. */
