@@ -122,24 +122,30 @@ function scenario<V extends Common & { breaker: object }>(
 
 const RUNS = 200;
 
-describe('cockatiel CountBreaker under generated fault plans', () => {
-  it('keeps every breaker (failure-rate rule included) and accounting invariant, and opens from closed', async () => {
-    const seen: Seen = { rateOpens: 0, runsOpening: 0 };
-    const report = await checkResilience({
-      name: 'cockatiel CountBreaker, timed calls',
-      simulate: { ties: 'random' },
-      failures: false,
-      numRuns: RUNS,
-      arbitraries: countArbitraries,
-      invariants: [invariants.breaker(), invariants.accounting()],
-      scenario: scenario<CountValues>(countBreaker, seen) as never,
-    });
-    expect(report.numRuns).toBe(RUNS);
-    console.log(
-      `CountBreaker: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`,
-    );
-    expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
+/** RUNS generated runs hold every breaker and accounting rule, and enough of them open from closed to mean it. */
+async function holdsAndOpens<V extends Common & { breaker: object }>(
+  label: string,
+  arbitraries: Record<string, fc.Arbitrary<unknown>>,
+  make: (b: V['breaker']) => CountBreaker | SamplingBreaker,
+): Promise<void> {
+  const seen: Seen = { rateOpens: 0, runsOpening: 0 };
+  const report = await checkResilience({
+    name: `cockatiel ${label}, timed calls`,
+    simulate: { ties: 'random' },
+    failures: false,
+    numRuns: RUNS,
+    arbitraries,
+    invariants: [invariants.breaker(), invariants.accounting()],
+    scenario: scenario<V>(make, seen) as never,
   });
+  expect(report.numRuns).toBe(RUNS);
+  console.log(`${label}: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`);
+  expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
+}
+
+describe('cockatiel CountBreaker under generated fault plans', () => {
+  it('keeps every breaker (failure-rate rule included) and accounting invariant, and opens from closed', () =>
+    holdsAndOpens<CountValues>('CountBreaker', countArbitraries, countBreaker));
 
   it('catches a wrong declaration (half the threshold): the runs do judge the real breaker', async () => {
     const error = await checkResilience({
@@ -173,23 +179,8 @@ describe('cockatiel CountBreaker under generated fault plans', () => {
 });
 
 describe('cockatiel SamplingBreaker under generated fault plans', () => {
-  it('keeps every breaker (failure-rate rule over its bucket ring included) and accounting invariant, and opens from closed', async () => {
-    const seen: Seen = { rateOpens: 0, runsOpening: 0 };
-    const report = await checkResilience({
-      name: 'cockatiel SamplingBreaker, timed calls',
-      simulate: { ties: 'random' },
-      failures: false,
-      numRuns: RUNS,
-      arbitraries: samplingArbitraries,
-      invariants: [invariants.breaker(), invariants.accounting()],
-      scenario: scenario<SamplingValues>(samplingBreaker, seen) as never,
-    });
-    expect(report.numRuns).toBe(RUNS);
-    console.log(
-      `SamplingBreaker: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`,
-    );
-    expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
-  });
+  it('keeps every breaker (failure-rate rule over its bucket ring included) and accounting invariant, and opens from closed', () =>
+    holdsAndOpens<SamplingValues>('SamplingBreaker', samplingArbitraries, samplingBreaker));
 
   it('catches a wrong declaration (the documented "last duration" as a time window): its buckets are not one', async () => {
     const error = await checkResilience({
