@@ -18,11 +18,11 @@
  * time is the steadier figure) and the ratios to each fake-timers variant
  * (median over rounds, with the per-round spread).
  *
- * Target (issue 9): ≥ 3× fake-timers, 1,000 runs ≤ 1.5 s. Measured on the shared
- * 2-core development machine, quiet (load ≈ 2, medians of 5 rounds): simulate 1,064
- * runs/s (1,000 in 0.91–0.98 s), 2.36 µs/step; checkResilience 966 runs/s; simulate /
- * fake-timers 1.40× with the same primitives, 1.16× against the lean harness. docs/kernel.md
- * (Performance) says where the time goes and why 3× is out of the kernel's reach.
+ * Target (issue 9): ≥ 3× fake-timers, 1,000 runs ≤ 1.5 s. Measured on the shared 2-core
+ * development machine (load ≈ 3, medians of 5 rounds, CPU): Node 20, simulate 1,131 runs/s
+ * (1,000 in 0.88–0.94 s), 1.40× fake-timers with the same primitives, checkResilience 1.23×;
+ * Node 26 (the quiescence hook skips promises there), 1,541 runs/s, 1.98×, checkResilience
+ * 1.76×. bench/property-budget.ts shows why 3× is out of reach (docs/kernel.md, Performance).
  * Run: npx tsx bench/property-runs.ts [rounds]
  */
 import FakeTimers from '@sinonjs/fake-timers';

@@ -122,103 +122,94 @@ function scenario<V extends Common & { breaker: object }>(
 
 const RUNS = 200;
 
-describe('cockatiel CountBreaker under generated fault plans', () => {
-  it('keeps every breaker (failure-rate rule included) and accounting invariant, and opens from closed', async () => {
-    const seen: Seen = { rateOpens: 0, runsOpening: 0 };
-    const report = await checkResilience({
-      name: 'cockatiel CountBreaker, timed calls',
-      simulate: { ties: 'random' },
-      failures: false,
-      numRuns: RUNS,
-      arbitraries: countArbitraries,
-      invariants: [invariants.breaker(), invariants.accounting()],
-      scenario: scenario<CountValues>(countBreaker, seen) as never,
-    });
-    expect(report.numRuns).toBe(RUNS);
-    console.log(
-      `CountBreaker: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`,
-    );
-    expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
+/** RUNS generated runs hold every breaker and accounting rule, and enough of them open from closed to mean it. */
+async function holdsAndOpens<V extends Common & { breaker: object }>(
+  label: string,
+  arbitraries: Record<string, fc.Arbitrary<unknown>>,
+  make: (b: V['breaker']) => CountBreaker | SamplingBreaker,
+): Promise<void> {
+  const seen: Seen = { rateOpens: 0, runsOpening: 0 };
+  const report = await checkResilience({
+    name: `cockatiel ${label}, timed calls`,
+    simulate: { ties: 'random' },
+    failures: false,
+    numRuns: RUNS,
+    arbitraries,
+    invariants: [invariants.breaker(), invariants.accounting()],
+    scenario: scenario<V>(make, seen) as never,
   });
+  expect(report.numRuns).toBe(RUNS);
+  console.log(`${label}: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`);
+  expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
+}
+
+/** A check whose declaration of the real breaker is wrong: it must fail, on the breaker rules. */
+async function misdeclared<V extends Common & { breaker: object }>(
+  name: string,
+  arbitraries: Record<string, fc.Arbitrary<unknown>>,
+  make: (b: V['breaker']) => CountBreaker | SamplingBreaker,
+  declare: (v: V) => object,
+): Promise<ResilienceCheckError> {
+  const error = await checkResilience({
+    name,
+    failures: false,
+    arbitraries,
+    invariants: [invariants.breaker()],
+    scenario: scenario<V>(make, undefined, declare) as never,
+  }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ResilienceCheckError);
+  expect((error as ResilienceCheckError).violations[0]!.invariant).toBe('breaker');
+  return error as ResilienceCheckError;
+}
+
+describe('cockatiel CountBreaker under generated fault plans', () => {
+  it('keeps every breaker (failure-rate rule included) and accounting invariant, and opens from closed', () =>
+    holdsAndOpens<CountValues>('CountBreaker', countArbitraries, countBreaker));
 
   it('catches a wrong declaration (half the threshold): the runs do judge the real breaker', async () => {
-    const error = await checkResilience({
-      name: 'cockatiel CountBreaker, misdeclared',
-      failures: false,
-      arbitraries: countArbitraries,
-      invariants: [invariants.breaker()],
-      scenario: scenario<CountValues>(countBreaker, undefined, (v) => ({
-        failureRateThreshold: v.breaker.threshold / 2,
-      })) as never,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResilienceCheckError);
-    const v = (error as ResilienceCheckError).violations[0]!;
-    expect(v.invariant).toBe('breaker');
-    expect(v.message).toMatch(
+    const error = await misdeclared<CountValues>(
+      'cockatiel CountBreaker, misdeclared',
+      countArbitraries,
+      countBreaker,
+      (v) => ({ failureRateThreshold: v.breaker.threshold / 2 }),
+    );
+    expect(error.violations[0]!.message).toMatch(
       /reached failures \/ calls > [\d.]+ \(minimumCalls \d+\), so "cockatiel" must open/,
     );
   });
   it("catches a wrong declaration (resilience4j's window, emptied on close without the probe): samples counting is needed", async () => {
-    const error = await checkResilience({
-      name: 'cockatiel CountBreaker, declared with outcomes counting',
-      failures: false,
-      arbitraries: countArbitraries,
-      invariants: [invariants.breaker()],
-      scenario: scenario<CountValues>(countBreaker, undefined, () => ({ rateCounting: 'outcomes' })) as never,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResilienceCheckError);
-    console.log(`CountBreaker declared with outcomes counting:\n${(error as ResilienceCheckError).message}`);
-    expect((error as ResilienceCheckError).violations[0]!.invariant).toBe('breaker');
+    const error = await misdeclared<CountValues>(
+      'cockatiel CountBreaker, declared with outcomes counting',
+      countArbitraries,
+      countBreaker,
+      () => ({ rateCounting: 'outcomes' }),
+    );
+    console.log(`CountBreaker declared with outcomes counting:\n${error.message}`);
   });
 });
 
 describe('cockatiel SamplingBreaker under generated fault plans', () => {
-  it('keeps every breaker (failure-rate rule over its bucket ring included) and accounting invariant, and opens from closed', async () => {
-    const seen: Seen = { rateOpens: 0, runsOpening: 0 };
-    const report = await checkResilience({
-      name: 'cockatiel SamplingBreaker, timed calls',
-      simulate: { ties: 'random' },
-      failures: false,
-      numRuns: RUNS,
-      arbitraries: samplingArbitraries,
-      invariants: [invariants.breaker(), invariants.accounting()],
-      scenario: scenario<SamplingValues>(samplingBreaker, seen) as never,
-    });
-    expect(report.numRuns).toBe(RUNS);
-    console.log(
-      `SamplingBreaker: ${seen.rateOpens} opening(s) from closed in ${seen.runsOpening} of ${RUNS} runs`,
-    );
-    expect(seen.runsOpening).toBeGreaterThan(RUNS / 10);
-  });
+  it('keeps every breaker (failure-rate rule over its bucket ring included) and accounting invariant, and opens from closed', () =>
+    holdsAndOpens<SamplingValues>('SamplingBreaker', samplingArbitraries, samplingBreaker));
 
   it('catches a wrong declaration (the documented "last duration" as a time window): its buckets are not one', async () => {
-    const error = await checkResilience({
-      name: 'cockatiel SamplingBreaker, declared as a time window',
-      failures: false,
-      arbitraries: samplingArbitraries,
-      invariants: [invariants.breaker()],
-      scenario: scenario<SamplingValues>(samplingBreaker, undefined, (v) => ({
-        window: { type: 'time', duration: v.breaker.duration },
-      })) as never,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResilienceCheckError);
-    console.log(`SamplingBreaker declared with a time window:\n${(error as ResilienceCheckError).message}`);
-    const v = (error as ResilienceCheckError).violations[0]!;
-    expect(v.invariant).toBe('breaker');
+    const error = await misdeclared<SamplingValues>(
+      'cockatiel SamplingBreaker, declared as a time window',
+      samplingArbitraries,
+      samplingBreaker,
+      (v) => ({ window: { type: 'time', duration: v.breaker.duration } }),
+    );
+    console.log(`SamplingBreaker declared with a time window:\n${error.message}`);
   });
 
   it('catches a wrong declaration (half the threshold)', async () => {
-    const error = await checkResilience({
-      name: 'cockatiel SamplingBreaker, misdeclared',
-      failures: false,
-      arbitraries: samplingArbitraries,
-      invariants: [invariants.breaker()],
-      scenario: scenario<SamplingValues>(samplingBreaker, undefined, (v) => ({
-        failureRateThreshold: v.breaker.threshold / 2,
-      })) as never,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResilienceCheckError);
-    expect((error as ResilienceCheckError).violations[0]!.message).toMatch(/so "cockatiel" must open/);
+    const error = await misdeclared<SamplingValues>(
+      'cockatiel SamplingBreaker, misdeclared',
+      samplingArbitraries,
+      samplingBreaker,
+      (v) => ({ failureRateThreshold: v.breaker.threshold / 2 }),
+    );
+    expect(error.violations[0]!.message).toMatch(/so "cockatiel" must open/);
   });
 });
 

@@ -1,24 +1,11 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shardSeeds } from '../../src/cli/commands/explore.js';
-import { faultline, tempDir } from './helpers.js';
+import { failingSeeds, faultline, tempProjects } from './helpers.js';
 
 const unlucky = join(process.cwd(), 'test/cli/fixtures/unlucky.mjs');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function project(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
-
-function failingSeeds(stdout: string): number[] {
-  const m = /failing seeds: ([\d, ]+)/.exec(stdout);
-  return m ? m[1]!.split(', ').map(Number) : [];
-}
+const project = tempProjects();
 
 describe('shards', () => {
   it('partition the seeds: every seed in exactly one shard, deterministically', () => {

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 /**
  * Runs the built bin (`npm test` builds first) and never rejects: exit code and output.
@@ -32,6 +33,25 @@ export function faultline(
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+}
+
+/** A maker of fresh temp directories, all removed after the calling file's tests. */
+export function tempProjects(): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = tempDir();
+    dirs.push(d);
+    return d;
+  };
+}
+
+/** The seeds an `explore` summary lists as failing. */
+export function failingSeeds(stdout: string): number[] {
+  const m = /failing seeds: ([\d, ]+)/.exec(stdout);
+  return m ? m[1]!.split(', ').map(Number) : [];
 }
 
 /** Display width of the longest line (code points, not bytes). */

@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/execute.js';
 import { ignoredSeedEnvNote } from '../../src/cli/seed-env.js';
 import { scenario } from '../../src/index.js';
 import { isScenario, type Scenario } from '../../src/simulators/kernel/scenario.js';
 import { simulate } from '../../src/simulators/kernel/simulate.js';
 import type { Sim } from '../../src/simulators/sim.js';
-import { faultline, tempDir } from './helpers.js';
+import { failingSeeds, faultline, tempProjects } from './helpers.js';
 
 /*
  * The command runs exactly the seeds it names, whatever FAULTLINE_SEED and
@@ -18,25 +18,12 @@ import { faultline, tempDir } from './helpers.js';
 const flaky = 'test/cli/fixtures/flaky-llm.ts';
 const unlucky = join(process.cwd(), 'test/cli/fixtures/unlucky.mjs');
 const runaway = join(process.cwd(), 'test/cli/fixtures/runaway.mjs');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function project(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d;
-}
+const project = tempProjects();
 
 function hashOf(stdout: string): string {
   const m = /hash ([0-9a-f]{16})/.exec(stdout);
   if (!m) throw new Error(`no hash in output:\n${stdout}`);
   return m[1]!;
-}
-
-function failingSeeds(stdout: string): number[] {
-  const m = /failing seeds: ([\d, ]+)/.exec(stdout);
-  return m ? m[1]!.split(', ').map(Number) : [];
 }
 
 function savedHashes(cwd: string): string[] {
