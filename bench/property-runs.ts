@@ -19,10 +19,10 @@
  * (median over rounds, with the per-round spread).
  *
  * Target (issue 9): ≥ 3× fake-timers, 1,000 runs ≤ 1.5 s. Measured on the shared 2-core
- * development machine (load ≈ 3, medians of 5 rounds, CPU): Node 20, simulate 1,131 runs/s
- * (1,000 in 0.88–0.94 s), 1.40× fake-timers with the same primitives, checkResilience 1.23×;
- * Node 26 (the quiescence hook skips promises there), 1,541 runs/s, 1.98×, checkResilience
- * 1.76×. bench/property-budget.ts shows why 3× is out of reach (docs/kernel.md, Performance).
+ * development machine (quiet, medians of 5 rounds, CPU): Node 20, simulate 1,193 runs/s
+ * (1,000 in 0.82–0.87 s), 1.39× fake-timers with the same primitives, checkResilience 1.25×;
+ * Node 26 (the quiescence hook skips promises there), 1,666 runs/s, 1.92×, checkResilience
+ * 1.74×. bench/property-budget.ts shows why 3× is out of reach (docs/kernel.md, Performance).
  * Run: npx tsx bench/property-runs.ts [rounds]
  */
 import FakeTimers from '@sinonjs/fake-timers';
