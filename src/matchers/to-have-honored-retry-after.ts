@@ -3,7 +3,7 @@ import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
 import { describeScheduled, policyRoster, retryHistory } from './retry-history.js';
-import { missingName, unknownName } from './unknown-name.js';
+import { absent, unknownName } from './unknown-name.js';
 
 /**
  * Passes when retry policies (or the named one) met at least one Retry-After
@@ -28,8 +28,8 @@ export function toHaveHonoredRetryAfter(
   const h = retryHistory(this, result.trace, name);
   const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
   const predicate = 'honor Retry-After (wait at least as long as the server asked)';
-  const missing = name === undefined ? undefined : missingName(this, name, policyRoster(h));
-  if (missing) return unknownName(this, result, subject, predicate, missing);
+  const missing = absent(this, name, policyRoster(h));
+  if (missing) return unknownName(this, result, subject, predicate, missing, name === undefined);
   const asked = h.scheduled.filter((e) => typeof e.data?.retryAfter === 'number');
   const early = asked.filter((e) => Number(e.data?.delay) < Number(e.data?.retryAfter));
   const happened: string[] = [];

@@ -4,7 +4,7 @@ import { isAsymmetric, type MatcherContext, type MatcherOutcome, matches, show }
 import { simulationResult } from './received.js';
 import { capped, count, verdict } from './report.js';
 import { describeGaveUp, describeScheduled, policyRoster, retryHistory } from './retry-history.js';
-import { missingName, unknownName } from './unknown-name.js';
+import { absent, unknownName } from './unknown-name.js';
 
 /** Bounds on a number of retries, both inclusive. */
 export interface RetryBounds {
@@ -34,8 +34,8 @@ export function toHaveRetried(this: MatcherContext, received: unknown, ...args: 
   const h = retryHistory(this, result.trace, name);
   const subject = name === undefined ? 'the retry policies' : `retry ${show(name)}`;
   const predicate = `retry ${isBounds(expected) ? boundsPhrase(expected) : countPhrase(expected)}`;
-  const missing = name === undefined ? undefined : missingName(this, name, policyRoster(h));
-  if (missing) return unknownName(this, result, subject, predicate, missing);
+  const missing = absent(this, name, policyRoster(h));
+  if (missing) return unknownName(this, result, subject, predicate, missing, name === undefined);
   const n = h.retries.length;
   const pass = isBounds(expected)
     ? n >= (expected.min ?? 0) && n <= (expected.max ?? Number.POSITIVE_INFINITY)

@@ -3,7 +3,7 @@ import { breakerHistories, breakerRoster, describeTransitions } from './breaker-
 import { type MatcherContext, type MatcherOutcome, show } from './context.js';
 import { simulationResult } from './received.js';
 import { count, verdict } from './report.js';
-import { missingName, unknownName } from './unknown-name.js';
+import { absent, unknownName } from './unknown-name.js';
 
 /**
  * Passes when the breaker (any breaker without a name) opened: at least once,
@@ -31,8 +31,8 @@ export function toHaveTrippedBreaker(
   const all = breakerHistories(result.trace);
   const subject = name === undefined ? 'a breaker' : `breaker ${show(name)}`;
   const predicate = `trip (open) ${countPhrase(times)}`;
-  const missing = name === undefined ? undefined : missingName(this, name, breakerRoster(all));
-  if (missing) return unknownName(this, result, subject, predicate, missing);
+  const missing = absent(this, name, breakerRoster(all));
+  if (missing) return unknownName(this, result, subject, predicate, missing, name === undefined);
   const selected = all.filter((h) => nameMatches(this, h.name, name));
   const trips = selected.flatMap((h) => h.transitions.filter((t) => t.to === 'open'));
   const happened =

@@ -44,17 +44,40 @@ export function quoted(names: readonly string[]): string {
   return capped(shown, 8);
 }
 
-/** The outcome for a name the run does not have: a failure with or without `.not`. */
+/**
+ * For a matcher asked about any of a sort (no name given): the line saying the run has
+ * none of that sort at all, else `undefined`. `.not.toHaveTrippedBreaker()` on a run with
+ * no breaker (one left uninstrumented, say) would otherwise pass without judging anything.
+ */
+export function noneAtAll(roster: Roster): string | undefined {
+  return roster.names.length === 0 ? `no ${roster.what} at all in this run` : undefined;
+}
+
+/** The line for a name (or, with no name, the sort) the run does not have: see `missingName`, `noneAtAll`. */
+export function absent(
+  ctx: MatcherContext,
+  name: Expected<string> | undefined,
+  roster: Roster,
+): string | undefined {
+  return name === undefined ? noneAtAll(roster) : missingName(ctx, name, roster);
+}
+
+/**
+ * The outcome for a name the run does not have (or, with `none`, a sort it has none of):
+ * a failure with or without `.not`.
+ */
 export function unknownName(
   ctx: MatcherContext,
   result: SimulationResult,
   subject: string,
   predicate: string,
   missing: string,
+  none = false,
 ): MatcherOutcome {
+  const why = none ? 'a run that has none' : 'a name the run does not have';
   return verdict(ctx, result, ctx.isNot, {
     subject,
     predicate,
-    happened: ctx.isNot ? [missing, '(.not cannot pass on a name the run does not have)'] : [missing],
+    happened: ctx.isNot ? [missing, `(.not cannot pass on ${why})`] : [missing],
   });
 }

@@ -17,6 +17,37 @@ beforeAll(async () => {
   empty = await run(22, async (sim) => sim.sleep('1s'));
 });
 
+describe('asked about any breaker or retry policy, a run that has none fails with and without .not', () => {
+  it('toHaveTrippedBreaker()', () => {
+    expect(() => expect(empty).not.toHaveTrippedBreaker()).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected a breaker not to trip (open) at least once
+      no breaker at all in this run
+      (.not cannot pass on a run that has none)
+      seed 22 — rerun: FAULTLINE_SEED=22 npx vitest run test/matchers/unknown-names.test.ts]
+    `);
+    expect(() => expect(empty).toHaveTrippedBreaker()).toThrow(/no breaker at all in this run/);
+  });
+
+  it('toHaveRetried() and toHaveHonoredRetryAfter()', () => {
+    expect(() => expect(empty).not.toHaveRetried()).toThrowErrorMatchingInlineSnapshot(`
+      [Error: expected the retry policies not to retry at least once
+      no retry policy at all in this run
+      (.not cannot pass on a run that has none)
+      seed 22 — rerun: FAULTLINE_SEED=22 npx vitest run test/matchers/unknown-names.test.ts]
+    `);
+    expect(() => expect(empty).toHaveRetried(0)).toThrow(/no retry policy at all in this run/);
+    expect(() => expect(empty).toHaveHonoredRetryAfter()).toThrow(/no retry policy at all in this run/);
+    expect(() => expect(empty).not.toHaveHonoredRetryAfter()).toThrow(
+      /\(\.not cannot pass on a run that has none\)/,
+    );
+  });
+
+  it('a run with a breaker or policy never used is judged as before', () => {
+    expect(result).not.toHaveTrippedBreaker('search');
+    expect(result).toHaveRetried(0, { name: 'search' });
+  });
+});
+
 describe('a misspelt name fails with and without .not', () => {
   it('toHaveTrippedBreaker', () => {
     expect(() => expect(result).not.toHaveTrippedBreaker('lmm')).toThrowErrorMatchingInlineSnapshot(`
