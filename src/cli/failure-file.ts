@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   FAILURES_DIR,
@@ -8,6 +8,7 @@ import {
   writeFailureRecord,
 } from '../properties/failure-store.js';
 import { CliError } from './cli-error.js';
+import { shownPath } from './replay-command.js';
 
 /*
  * Failure files of the `faultline` command, in the graveyard `.faultline/failures/`
@@ -22,7 +23,7 @@ export interface ScenarioFailure {
   readonly faultline: 'failure';
   readonly version: 1;
   readonly source: 'cli';
-  /** The scenario file, relative to the working directory it was explored from. */
+  /** The scenario file, relative to the working directory it was explored from (absolute when outside it). */
   readonly file: string;
   readonly scenario: string;
   readonly seed: number | string;
@@ -83,7 +84,7 @@ export function readFailureTrace(path: string, failure: ScenarioFailure): string
   }
 }
 
-/** The scenario file of a failure: relative to the working directory, as recorded. */
+/** The scenario file of a failure as commands show it (see `shownPath`). */
 export function failureScenarioPath(failure: ScenarioFailure): string {
-  return relative(process.cwd(), resolve(failure.file)) || failure.file;
+  return shownPath(failure.file);
 }

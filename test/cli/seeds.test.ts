@@ -103,6 +103,9 @@ describe('faultline run and replay under FAULTLINE_SEED', () => {
     expect(r.stdout).toContain(`· seed ${seed}`);
     expect(r.stdout).toContain('reproduced: trace hash');
     expect(r.code).toBe(1);
+    // The scenario lies outside the working directory: shown absolute, as explore showed it.
+    expect(r.stdout).toContain(`(${unlucky})`);
+    expect(r.stdout).not.toContain('../');
   }, 60_000);
 
   it("a checkResilience failure replays with its own command's variables, not the shell's", async () => {

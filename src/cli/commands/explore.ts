@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { explore } from '../explore.js';
 import type { SeedVerdict } from '../explore-worker.js';
 import { writeFailure } from '../failure-file.js';
 import { loadScenario } from '../load-scenario.js';
 import { firstLines, print } from '../output.js';
 import { Progress } from '../progress.js';
-import { replayCommand } from '../replay-command.js';
+import { replayCommand, shownPath } from '../replay-command.js';
 import { noteIgnoredSeedEnv } from '../seed-env.js';
 import type { Shard } from '../values.js';
 
@@ -41,10 +41,7 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
   const scenario = await loadScenario(file); // a bad file fails here, once, not in every worker
   const seeds = shardSeeds(options.firstSeed, options.runs, options.shard);
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), seeds.length));
-  const absolute = resolve(file);
-  const inside = relative(process.cwd(), absolute);
-  // Relative to the working directory (as CI and a laptop share the repository layout), unless outside it.
-  const shown = inside === '' || inside.startsWith('..') ? absolute : inside;
+  const shown = shownPath(file);
   const replay = (seed: number | string) =>
     replayCommand(shown, seed, { swarm: options.swarm, until: options.until });
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : '';
@@ -77,7 +74,7 @@ export async function exploreCommand(file: string, options: ExploreOptions): Pro
   let outcome: Awaited<ReturnType<typeof explore>>;
   try {
     outcome = await explore({
-      file: absolute,
+      file: resolve(file),
       replayFile: shown,
       seeds,
       workers,
